@@ -1,0 +1,53 @@
+"""What each role may do. Where it may do it is `jurisdiction`'s business."""
+
+from enum import StrEnum
+from typing import Any
+
+from tongxin.accounts.models import Role
+
+
+class Perm(StrEnum):
+    VIEW_PLACES = "view_places"
+    MANAGE_PLACES = "manage_places"
+    VIEW_RESIDENTS = "view_residents"
+    REVEAL_PERSONAL = "reveal_personal"
+    IMPORT_RESIDENTS = "import_residents"
+    EXPORT_RESIDENTS = "export_residents"
+    EXPORT_UNMASKED = "export_unmasked"
+    VIEW_AUDIT = "view_audit"
+    MANAGE_INCIDENTS = "manage_incidents"
+    MANAGE_STAFF = "manage_staff"
+
+
+_ALL_ROLES = set(Role)
+
+GRANTS: dict[Perm, set[str]] = {
+    Perm.VIEW_PLACES: _ALL_ROLES,
+    Perm.MANAGE_PLACES: {Role.COMMAND_POST, Role.UNIT_LEADER, Role.SYSADMIN},
+    Perm.VIEW_RESIDENTS: {
+        Role.COMMAND_POST, Role.UNIT_LEADER, Role.GRID_STAFF, Role.TEST_POINT,
+        Role.INVESTIGATOR, Role.TRANSFER, Role.HELPDESK,
+    },
+    Perm.REVEAL_PERSONAL: {
+        Role.COMMAND_POST, Role.UNIT_LEADER, Role.GRID_STAFF, Role.INVESTIGATOR,
+        Role.TRANSFER, Role.HELPDESK,
+    },
+    Perm.IMPORT_RESIDENTS: {Role.COMMAND_POST, Role.UNIT_LEADER, Role.GRID_STAFF},
+    Perm.EXPORT_RESIDENTS: {Role.COMMAND_POST, Role.UNIT_LEADER},
+    Perm.EXPORT_UNMASKED: {Role.COMMAND_POST},
+    Perm.VIEW_AUDIT: {Role.COMMAND_POST, Role.SYSADMIN},
+    Perm.MANAGE_INCIDENTS: {Role.COMMAND_POST},
+    Perm.MANAGE_STAFF: {Role.COMMAND_POST, Role.SYSADMIN},
+}  # fmt: skip
+
+
+def has_perm(user: Any, perm: Perm | str) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return getattr(user, "role", "") in GRANTS[Perm(perm)]
+
+
+def perms_of(user: Any) -> set[str]:
+    return {str(p) for p in Perm if has_perm(user, p)}

@@ -1,0 +1,24 @@
+"""Name search keys: pinyin and initials for Chinese names."""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from pypinyin import Style, lazy_pinyin
+
+
+@lru_cache(maxsize=100_000)
+def pinyin_keys(name: str) -> tuple[str, str]:
+    """('zhangsan', 'zs') for 张三; Latin names keep their letters."""
+    syllables = [s for s in lazy_pinyin(name, style=Style.NORMAL, errors="default") if s.strip()]
+    cleaned = [re.sub(r"[^a-z]", "", s.lower()) for s in syllables]
+    cleaned = [s for s in cleaned if s]
+    return "".join(cleaned), "".join(s[0] for s in cleaned)
+
+
+def clean_text(value: object) -> str:
+    """A spreadsheet cell as trimmed text: full-width to half-width, inner spaces folded."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFKC", str(value))
+    return re.sub(r"\s+", " ", text).strip()

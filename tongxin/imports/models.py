@@ -1,0 +1,74 @@
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("已上传")
+    VALIDATING = "validating", _("校验中")
+    VALIDATED = "validated", _("待确认")
+    RUNNING = "running", _("导入中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class ImportJobQuerySet(models.QuerySet["ImportJob"]):
+    def visible_to(self, user: Any) -> "ImportJobQuerySet":
+        """The command post sees every job; others see the jobs of their own unit."""
+        from tongxin.accounts.jurisdiction import jurisdiction_of
+        from tongxin.accounts.permissions import Perm, has_perm
+
+        if not has_perm(user, Perm.IMPORT_RESIDENTS):
+            return self.none()
+        if jurisdiction_of(user).everywhere:
+            return self
+        if user.unit_id:
+            return self.filter(created_by__unit_id=user.unit_id)
+        return self.filter(created_by=user)
+
+
+class ImportJob(models.Model):
+    """An uploaded residents file on its way in: validated (a dry run), confirmed, imported."""
+
+    kind = models.CharField(max_length=20, default="residents")
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+    )
+    file = models.FileField(upload_to="imports/%Y%m%d/")
+    original_name = models.CharField(_("文件名"), max_length=255)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="import_jobs",
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    # The dry run's findings (preview rows and every problem), then the real run's counts.
+    preview = models.JSONField(default=dict, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    errors_file = models.FileField(upload_to="imports/errors/%Y%m%d/", blank=True)
+    failure = models.TextField(blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if not self.progress_total:
+            return 0
+        return min(100, round(100 * self.progress_done / self.progress_total))

@@ -1,0 +1,96 @@
+"""Finding, showing and revealing residents. Views, the API and commands all call these."""
+
+import re
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from tongxin.accounts.permissions import Perm, has_perm
+from tongxin.audit.services import record_reveal, record_view
+from tongxin.core import idnumbers
+from tongxin.core.phones import InvalidPhone, normalize_mobile
+from tongxin.core.text import clean_text
+from tongxin.people.models import DocumentType, Person, PersonQuerySet
+from tongxin.places.models import Place
+
+REVEALABLE_FIELDS = {"document_number", "phone"}
+
+
+class PermissionDenied(Exception):
+    pass
+
+
+def search(queryset: PersonQuerySet, query: str) -> PersonQuerySet:
+    """Name, pinyin, initials, last 4 digits of phone or ID, a full ID or phone, an address."""
+    q = clean_text(query)
+    if not q:
+        return queryset
+    compact = q.replace(" ", "")
+    condition = Q(name__icontains=q)
+    if re.fullmatch(r"[A-Za-z]+", compact):
+        lower = compact.lower()
+        condition |= Q(name_pinyin__startswith=lower) | Q(name_initials__startswith=lower)
+    if re.fullmatch(r"\d{3}[\dXx]", compact):
+        condition |= Q(document_last4=compact.upper()) | Q(phone_last4=compact)
+    normalized_id = idnumbers.normalize(compact)
+    if idnumbers.is_valid(normalized_id):
+        number = idnumbers.parse(normalized_id).number
+        condition |= Q(pk__in=Person.objects.with_document(DocumentType.RESIDENT_ID, number))
+    elif len(compact) >= 5:
+        for doc_type in (DocumentType.PASSPORT, DocumentType.HMT_PERMIT, DocumentType.OTHER):
+            condition |= Q(pk__in=Person.objects.with_document(doc_type, compact.upper()))
+    if re.fullmatch(r"\+?\d{11,13}", compact):
+        try:
+            condition |= Q(pk__in=Person.objects.with_phone(normalize_mobile(compact)))
+        except InvalidPhone:
+            pass
+    if not re.fullmatch(r"[\dXx]+", compact):
+        condition |= Q(household__address__icontains=q)
+    return queryset.filter(condition)
+
+
+def get_visible_person(user: Any, pk: int) -> Person:
+    """The person if the user may see them, else 404 (never 403: existence is not disclosed)."""
+    person = Person.objects.visible_to(user).select_related("household").filter(pk=pk).first()
+    if person is None:
+        raise Http404(_("未找到该居民"))
+    return person
+
+
+def view_person(user: Any, pk: int) -> Person:
+    """Open a resident's record; every view is audited."""
+    person = get_visible_person(user, pk)
+    record_view(person)
+    return person
+
+
+def reveal(user: Any, pk: int, field: str) -> str:
+    """The plaintext of one personal-data field, for a permitted user; audited."""
+    if field not in REVEALABLE_FIELDS:
+        raise Http404(field)
+    person = get_visible_person(user, pk)
+    if not has_perm(user, Perm.REVEAL_PERSONAL):
+        raise PermissionDenied(_("您没有查看明文的权限"))
+    record_reveal(person, field)
+    return str(getattr(person, field) or "")
+
+
+def resident_counts(places: QuerySet[Place] | list[Place], user: Any) -> dict[int, int]:
+    """Residents under each of the given sibling places, visible to the user, in one query."""
+    places = list(places)
+    if not places:
+        return {}
+    length = len(places[0].path)
+    by_path = {p.path: p.pk for p in places}
+    parent_path = places[0].path[: length - Place.steplen]
+    rows = (
+        Person.objects.visible_to(user)
+        .filter(household__path__startswith=parent_path)
+        .annotate(prefix=Substr("household__path", 1, length))
+        .values("prefix")
+        .annotate(n=Count("id"))
+    )
+    return {by_path[r["prefix"]]: r["n"] for r in rows if r["prefix"] in by_path}

@@ -1,0 +1,175 @@
+"""The one settings module. Everything that differs between installs comes from the environment.
+
+TONGXIN_DATA_DIR        where the SQLite file, generated keys and uploads live (default ./var)
+TONGXIN_DATABASE_URL    e.g. postgres://tongxin@localhost/tongxin (default: SQLite in the data dir)
+TONGXIN_SECRET_KEY      Django's secret key (generated into the data dir when unset)
+TONGXIN_FIELD_KEYS      comma-separated Fernet keys for personal data; the first encrypts
+TONGXIN_BLIND_INDEX_KEYS comma-separated keys for the lookup index; the first is current
+TONGXIN_DEBUG           1 for development
+TONGXIN_ALLOWED_HOSTS   comma-separated host names
+TONGXIN_TASKS_BACKEND   dotted path of the django-tasks backend
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    return env(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
+
+
+DATA_DIR = Path(env("TONGXIN_DATA_DIR", str(Path.cwd() / "var"))).resolve()
+
+DEBUG = env_bool("TONGXIN_DEBUG", False)
+ALLOWED_HOSTS = [h for h in env("TONGXIN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o for o in env("TONGXIN_CSRF_TRUSTED_ORIGINS").split(",") if o]
+
+# Keys a development or demo install generates into its data dir on first use; a production
+# install sets them in the environment (`tongxin check --deploy` refuses generated ones).
+from tongxin.core.keys import load_keys  # noqa: E402  (needs DATA_DIR and env above)
+
+_keys = load_keys(DATA_DIR, env)
+SECRET_KEY = _keys.secret_key
+TONGXIN_FIELD_KEYS: list[str] = _keys.field_keys
+TONGXIN_BLIND_INDEX_KEYS: list[str] = _keys.blind_index_keys
+TONGXIN_GENERATED_KEYS: list[str] = _keys.generated
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "treebeard",
+    "tongxin.core",
+    "tongxin.audit",
+    "tongxin.places",
+    "tongxin.units",
+    "tongxin.accounts",
+    "tongxin.incidents",
+    "tongxin.people",
+    "tongxin.imports",
+    "tongxin.web",
+    "tongxin.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "tongxin.audit.middleware.AuditContextMiddleware",
+]
+
+ROOT_URLCONF = "tongxin.urls"
+WSGI_APPLICATION = "tongxin.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "tongxin.web.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("TONGXIN_DATABASE_URL", f"sqlite:///{DATA_DIR / 'tongxin.sqlite3'}"),
+        conn_max_age=int(env("TONGXIN_DB_CONN_MAX_AGE", "60")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets pages read while an import writes; IMMEDIATE avoids lock-upgrade deadlocks.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DATABASES["default"].setdefault("TEST", {})
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env("TONGXIN_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_ROOT = DATA_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+TASKS = {
+    "default": {
+        "BACKEND": env("TONGXIN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 12 * 3600
+SESSION_COOKIE_SECURE = env_bool("TONGXIN_SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# How long (days) a closed incident's personal data is kept when its policy edition is silent.
+TONGXIN_DEFAULT_RETENTION_DAYS = int(env("TONGXIN_DEFAULT_RETENTION_DAYS", "30"))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("TONGXIN_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # SQL parameters would carry ciphertext and names; never log them.
+        "django.db.backends": {"level": "WARNING"},
+    },
+}

@@ -1,0 +1,10 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+from tongxin.accounts.permissions import perms_of
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    return {"tx_perms": perms_of(user) if user is not None else set()}
