@@ -116,23 +116,23 @@ class Person(AuditedModel):
 
         Called by save() and by bulk writers (which bypass save)."""
         self.name_pinyin, self.name_initials = pinyin_keys(self.name)
-        number = self.document_number or ""
-        self.document_bidx = crypto.blind_index(self.document_type, number)
-        self.document_masked = mask_document(number)
-        self.document_last4 = number[-4:]
-        if self.document_type == DocumentType.RESIDENT_ID and idnumbers.is_valid(number):
-            parsed = idnumbers.parse(number)
-            self.sex, self.birth_date = parsed.sex, parsed.birth_date
-        if self.phone:
-            self.phone_bidx = crypto.blind_index("phone", self.phone)
-            self.phone_masked = mask_phone(self.phone)
-            self.phone_last4 = self.phone[-4:]
-        else:
-            self.phone_bidx = self.phone_masked = self.phone_last4 = ""
+        deferred = self.get_deferred_fields()
+        if "document_number" not in deferred:
+            number = self.document_number or ""
+            self.document_bidx = crypto.blind_index(self.document_type, number)
+            self.document_masked = mask_document(number)
+            self.document_last4 = number[-4:]
+            if self.document_type == DocumentType.RESIDENT_ID and idnumbers.is_valid(number):
+                parsed = idnumbers.parse(number)
+                self.sex, self.birth_date = parsed.sex, parsed.birth_date
+        if "phone" not in deferred:
+            if self.phone:
+                self.phone_bidx = crypto.blind_index("phone", self.phone)
+                self.phone_masked = mask_phone(self.phone)
+                self.phone_last4 = self.phone[-4:]
+            else:
+                self.phone_bidx = self.phone_masked = self.phone_last4 = ""
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if "document_number" not in self.get_deferred_fields() and (
-            "phone" not in self.get_deferred_fields()
-        ):
-            self.derive_lookup_fields()
+        self.derive_lookup_fields()
         super().save(*args, **kwargs)

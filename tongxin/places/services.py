@@ -23,9 +23,8 @@ def create_county(name: str, code: str = "", **extra: Any) -> Place:
     existing = Place.objects.filter(depth=1, kind=PlaceKind.COUNTY, key=name).first()
     if existing:
         return existing
-    return Place.add_root(
-        kind=PlaceKind.COUNTY, name=name, key=name, code=code, address=name, parent=None, **extra
-    )
+    root = Place(kind=PlaceKind.COUNTY, name=name, key=name, code=code, address=name, **extra)
+    return Place.objects.add_root(instance=root)
 
 
 def county() -> Place | None:
