@@ -6,8 +6,6 @@ import pytest
 @pytest.fixture(autouse=True)
 def _immediate_tasks_and_temp_media(settings: Any, tmp_path: Any) -> None:
     """Background tasks run inline in tests, and uploaded files go to a temporary folder."""
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
-    }
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.LANGUAGE_CODE = "zh-hans"

@@ -24,7 +24,9 @@ def make_id_number(region: str = "330824", birth: str | None = None, rng: Any = 
 
 
 def make_mobile(rng: Any = random) -> str:
-    return rng.choice(["138", "139", "150", "158", "186", "188"]) + f"{rng.randint(0, 10**8 - 1):08d}"
+    return (
+        rng.choice(["138", "139", "150", "158", "186", "188"]) + f"{rng.randint(0, 10**8 - 1):08d}"
+    )
 
 
 def household(
@@ -67,7 +69,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "pass-word-123")
 
     @factory.post_generation
-    def _save(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+    def _save(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create:
             obj.save()
 

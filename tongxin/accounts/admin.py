@@ -15,7 +15,16 @@ class StaffChangeForm(forms.ModelForm):
 
     class Meta:
         model = User
-        exclude = ("phone",)
+        fields = (
+            "username",
+            "full_name",
+            "role",
+            "unit",
+            "position",
+            "is_active",
+            "is_staff",
+            "is_superuser",
+        )
 
     def clean_new_phone(self) -> str:
         value = self.cleaned_data["new_phone"].strip()
@@ -44,7 +53,10 @@ class UserAdmin(BaseUserAdmin):
     readonly_fields = ("phone_masked", "last_login", "date_joined")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("人员信息"), {"fields": ("full_name", "role", "unit", "position", "phone_masked", "new_phone")}),
+        (
+            _("人员信息"),
+            {"fields": ("full_name", "role", "unit", "position", "phone_masked", "new_phone")},
+        ),
         (_("权限"), {"fields": ("is_active", "is_staff", "is_superuser")}),
         (_("时间"), {"fields": ("last_login", "date_joined")}),
     )

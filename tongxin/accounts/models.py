@@ -61,7 +61,7 @@ class User(AuditedModel, AbstractUser):
     AUDIT_EXCLUDE = ("password", "last_login", "date_joined")
     AUDIT_SECRET = {"phone": "phone_masked"}
 
-    objects = TongxinUserManager()
+    objects = TongxinUserManager()  # type: ignore[misc]  # AbstractUser declares it a ClassVar
 
     class Meta:
         verbose_name = _("工作人员")
@@ -109,7 +109,9 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, user: User, name: str) -> tuple["ApiToken", str]:
         key = "tx_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, prefix=key[3:11], key_hash=_hash_token(key))
+        token = cls.objects.create(
+            user=user, name=name, prefix=key[3:11], key_hash=_hash_token(key)
+        )
         return token, key
 
     @classmethod

@@ -19,9 +19,9 @@ class Perm(StrEnum):
     MANAGE_STAFF = "manage_staff"
 
 
-_ALL_ROLES = set(Role)
+_ALL_ROLES: set[str] = set(Role)
 
-GRANTS: dict[Perm, set[str]] = {
+GRANTS: dict[Perm, set[str]] = {  # type: ignore[dict-item]  # Role members are str
     Perm.VIEW_PLACES: _ALL_ROLES,
     Perm.MANAGE_PLACES: {Role.COMMAND_POST, Role.UNIT_LEADER, Role.SYSADMIN},
     Perm.VIEW_RESIDENTS: {

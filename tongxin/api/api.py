@@ -1,3 +1,56 @@
-from ninja import NinjaAPI
+"""/api/v1/: the same data as the pages, scoped the same way, for machines and the browser.
 
-api = NinjaAPI(title="Tongxin API", version="1", urls_namespace="api")
+Machines send `Authorization: Bearer tx_…` (`tongxin create_api_token`); the browser uses its
+session and Django's CSRF token. Anything outside the caller's jurisdiction is 404.
+"""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+
+from tongxin.api.auth import BrowserSessionAuth, TokenAuth, act_as_caller
+from tongxin.api.docs import OfflineSwagger
+from tongxin.api.imports import exports_router
+from tongxin.api.imports import router as imports_router
+from tongxin.api.places import router as places_router
+from tongxin.api.residents import router as residents_router
+from tongxin.people.services import PermissionDenied
+
+api = NinjaAPI(
+    title="Tongxin API",
+    version="1",
+    description=(
+        "Places, residents (masked), import jobs and exports of the Tongxin (同心) platform, "
+        "scoped to the caller's jurisdiction exactly like its pages."
+    ),
+    urls_namespace="api",
+    auth=[TokenAuth(), BrowserSessionAuth()],
+    docs=OfflineSwagger(),
+)
+api.add_decorator(act_as_caller, mode="operation")
+
+api.add_router("/places/", places_router)
+api.add_router("/residents/", residents_router)
+api.add_router("/imports/", imports_router)
+api.add_router("/exports/", exports_router)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = api.create_response(
+        request, {"detail": _("请先登录，或提供有效的接口令牌")}, status=401
+    )
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    # The same answer whether the object does not exist or is outside the caller's reach.
+    return api.create_response(request, {"detail": _("未找到")}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=403)

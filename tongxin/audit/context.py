@@ -15,7 +15,8 @@ class Actor:
     channel: str = "system"  # web, api, cli, system
 
 
-_current: ContextVar[Actor] = ContextVar("tongxin_actor", default=Actor())
+SYSTEM = Actor()
+_current: ContextVar[Actor] = ContextVar("tongxin_actor", default=SYSTEM)
 
 
 def current_actor() -> Actor:

@@ -19,6 +19,7 @@ class AuditedModel(models.Model):
     """
 
     AUDIT_EXCLUDE: tuple[str, ...] = ()
+    _audit_loaded: dict[str, Any]
     AUDIT_SECRET: dict[str, str] = {}
 
     class Meta:
@@ -42,15 +43,15 @@ class AuditedModel(models.Model):
             if f.name in self.AUDIT_SECRET.values():
                 continue
             value = getattr(self, f.attname)
-            snap[f.name] = value if isinstance(value, (int, float, bool, type(None))) else str(value)
+            snap[f.name] = (
+                value if isinstance(value, (int, float, bool, type(None))) else str(value)
+            )
         return snap
 
     def audit_changes(self) -> dict[str, list[Any]]:
         before = getattr(self, "_audit_loaded", {})
         after = self.audit_snapshot()
-        return {
-            k: [before.get(k), v] for k, v in after.items() if k in before and before[k] != v
-        }
+        return {k: [before.get(k), v] for k, v in after.items() if k in before and before[k] != v}
 
 
 @receiver(post_save)

@@ -33,7 +33,7 @@ def load_keys(data_dir: Path, env: Callable[[str, str], str]) -> Keys:
         return Keys(secret_key, field_keys, blind_keys)
 
     stored = _load_or_generate(data_dir / KEYS_FILE)
-    generated = []
+    generated: list[str] = []
     if not secret_key:
         secret_key, generated = stored["secret_key"], [*generated, "TONGXIN_SECRET_KEY"]
     if not field_keys:

@@ -34,7 +34,9 @@ def load_policy_editions(path: Path = EDITIONS_FILE) -> list[PolicyEdition]:
     return editions
 
 
-def open_incident(name: str, edition: PolicyEdition, started_at: dt.datetime | None = None) -> Incident:
+def open_incident(
+    name: str, edition: PolicyEdition, started_at: dt.datetime | None = None
+) -> Incident:
     return Incident.objects.create(
         name=name, policy_edition=edition, started_at=started_at or timezone.now()
     )

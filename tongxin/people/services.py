@@ -1,5 +1,6 @@
 """Finding, showing and revealing residents. Views, the API and commands all call these."""
 
+import contextlib
 import re
 from typing import Any
 
@@ -43,10 +44,8 @@ def search(queryset: PersonQuerySet, query: str) -> PersonQuerySet:
         for doc_type in (DocumentType.PASSPORT, DocumentType.HMT_PERMIT, DocumentType.OTHER):
             condition |= Q(pk__in=Person.objects.with_document(doc_type, compact.upper()))
     if re.fullmatch(r"\+?\d{11,13}", compact):
-        try:
+        with contextlib.suppress(InvalidPhone):
             condition |= Q(pk__in=Person.objects.with_phone(normalize_mobile(compact)))
-        except InvalidPhone:
-            pass
     if not re.fullmatch(r"[\dXx]+", compact):
         condition |= Q(household__address__icontains=q)
     return queryset.filter(condition)

@@ -72,7 +72,9 @@ class Place(AuditedModel, MP_Node):
     kind = models.CharField(_("类型"), max_length=16, choices=PlaceKind.choices)
     name = models.CharField(_("名称"), max_length=100)
     key = models.CharField(
-        _("匹配键"), max_length=100, help_text=_("规范化名称，用于识别同一地点（如 3、3幢、3号楼 均为 3）")
+        _("匹配键"),
+        max_length=100,
+        help_text=_("规范化名称，用于识别同一地点（如 3、3幢、3号楼 均为 3）"),
     )
     code = models.CharField(_("区划代码"), max_length=20, blank=True)
     address = models.CharField(_("地址"), max_length=400, blank=True)
@@ -96,7 +98,9 @@ class Place(AuditedModel, MP_Node):
         ]
         indexes = [
             # LIKE 'prefix%' on PostgreSQL needs pattern ops unless the collation is C.
-            models.Index(fields=["path"], name="place_path_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["path"], name="place_path_prefix", opclasses=["varchar_pattern_ops"]
+            ),
             models.Index(fields=["kind", "path"], name="place_kind_path"),
         ]
 

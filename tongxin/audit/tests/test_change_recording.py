@@ -28,7 +28,9 @@ def test_audit_never_holds_raw_personal_data() -> None:
     person = PersonFactory(document_number="11010519491231002X", phone="13800138000")
     person.phone = "13900139000"
     person.save()
-    text = " ".join(str(e.changes) + str(e.detail) + e.target_label for e in AuditEvent.objects.all())
+    text = " ".join(
+        str(e.changes) + str(e.detail) + e.target_label for e in AuditEvent.objects.all()
+    )
     for raw in ("11010519491231002X", "13800138000", "13900139000"):
         assert raw not in text
 

@@ -23,7 +23,13 @@ def test_fifteen_digit_number_is_upgraded_to_eighteen() -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["11010519491231002", "110105194912310021", "110105194913310028", "990105194912310021", "1101051949123100AX"],
+    [
+        "11010519491231002",
+        "110105194912310021",
+        "110105194913310028",
+        "990105194912310021",
+        "1101051949123100AX",
+    ],
 )
 def test_invalid_numbers_are_refused(raw: str) -> None:
     with pytest.raises(InvalidIdNumber):

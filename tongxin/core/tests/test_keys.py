@@ -8,7 +8,9 @@ def test_development_install_generates_keys_once_into_its_data_dir(tmp_path: Pat
     second = load_keys(tmp_path, lambda name, default: default)
     assert first.field_keys == second.field_keys
     assert set(first.generated) == {
-        "TONGXIN_SECRET_KEY", "TONGXIN_FIELD_KEYS", "TONGXIN_BLIND_INDEX_KEYS"
+        "TONGXIN_SECRET_KEY",
+        "TONGXIN_FIELD_KEYS",
+        "TONGXIN_BLIND_INDEX_KEYS",
     }
     assert (tmp_path / "keys.json").stat().st_mode & 0o777 == 0o600
 

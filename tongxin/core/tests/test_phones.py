@@ -3,7 +3,9 @@ import pytest
 from tongxin.core.phones import InvalidPhone, normalize_mobile
 
 
-@pytest.mark.parametrize("raw", ["13800138000", "+86 138 0013 8000", "138-0013-8000", "１３８００１３８０００"])
+@pytest.mark.parametrize(
+    "raw", ["13800138000", "+86 138 0013 8000", "138-0013-8000", "１３８００１３８０００"]
+)
 def test_mainland_mobile_numbers_are_normalized(raw: str) -> None:
     assert normalize_mobile(raw) == "13800138000"
 

@@ -55,5 +55,9 @@ def test_treebeard_sees_a_consistent_tree() -> None:
     problems = Place.objects.find_problems()
     assert all(not group for group in problems)
     estate = Place.objects.get(kind=PlaceKind.ESTATE)
-    assert [p.name for p in Place.objects.get_ancestors(estate)] == ["开化县", "芹阳办事处", "东门社区"]
+    assert [p.name for p in Place.objects.get_ancestors(estate)] == [
+        "开化县",
+        "芹阳办事处",
+        "东门社区",
+    ]
     assert Place.objects.get_descendants(estate).count() == 3
