@@ -14,8 +14,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Loads the fictional demo county once (idempotent), prints the logins, serves on :8000.
 demo: $(STAMP)
-	TONGXIN_DEBUG=1 $(BIN)/tongxin demo --serve
+	$(BIN)/tongxin migrate --noinput
+	$(BIN)/tongxin demo
 
 test: $(STAMP)
 	$(BIN)/pytest

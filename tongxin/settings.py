@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "treebeard",
+    "ninja",
     "tongxin.core",
     "tongxin.audit",
     "tongxin.places",

@@ -13,6 +13,7 @@ from ninja.files import UploadedFile
 from tongxin.accounts.permissions import Perm, has_perm
 from tongxin.api.places import get_visible_place
 from tongxin.api.schemas import ImportJobOut
+from tongxin.audit.services import record_export
 from tongxin.imports.models import ImportJob
 from tongxin.people.services import PermissionDenied
 
@@ -73,7 +74,18 @@ def confirm(request: HttpRequest, job_id: int) -> ImportJob:
     return get_visible_job(request.user, job_id)
 
 
-@router.get("/{job_id}/errors", summary="The rejected and warned rows as .xlsx")
+def _problem_rows(handle: Any) -> int:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(handle, read_only=True)
+    try:
+        return sum(1 for _row in workbook.worksheets[0].iter_rows(min_row=2, values_only=True))
+    finally:
+        workbook.close()
+        handle.seek(0)
+
+
+@router.get("/{job_id}/errors", summary="The rejected and warned rows as .xlsx (audited)")
 def errors_file(request: HttpRequest, job_id: int) -> FileResponse:
     job = get_visible_job(request.user, job_id)
     if not job.errors_file:
@@ -82,6 +94,14 @@ def errors_file(request: HttpRequest, job_id: int) -> FileResponse:
         handle = job.errors_file.open("rb")
     except FileNotFoundError as exc:
         raise Http404(_("该导入任务没有问题清单")) from exc
+    # The problems file repeats the rows as uploaded, ID numbers and phones unmasked, so
+    # downloading it is an export like any other.
+    record_export(
+        "imports.importjob",
+        {"job_id": job.pk, "file": "problems"},
+        _problem_rows(handle),
+        unmasked=True,
+    )
     return FileResponse(
         handle,
         as_attachment=True,

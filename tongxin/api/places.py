@@ -70,7 +70,9 @@ def place_detail(request: HttpRequest, place_id: int) -> dict[str, Any]:
     place = get_visible_place(user, place_id)
     lineage = Place.objects.filter(place.ancestors_q()).exclude(pk=place.pk)
     # Names above the caller's jurisdiction orient them; ids only where they may go.
-    reachable = set(Place.objects.visible_to(user).filter(place.ancestors_q()).values_list("pk", flat=True))
+    reachable = set(
+        Place.objects.visible_to(user).filter(place.ancestors_q()).values_list("pk", flat=True)
+    )
     ancestors = [
         Crumb(id=a.pk if a.pk in reachable else None, kind=a.kind, name=a.name) for a in lineage
     ]

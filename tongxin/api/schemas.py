@@ -4,7 +4,6 @@ field for a plaintext document number or phone (the reveal endpoint returns one 
 import datetime as dt
 from typing import Any, Literal
 
-from django.utils import timezone
 from ninja import Schema
 
 from tongxin.api.redact import redact
@@ -56,13 +55,6 @@ class HouseholdRef(Schema):
     address: str
 
 
-def _age(birth_date: dt.date | None) -> int | None:
-    if birth_date is None:
-        return None
-    today = timezone.localdate()
-    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
-
-
 class ResidentOut(Schema):
     """A resident as lists show them. No birth date: with the masked ID's region and last four
     digits it would rebuild the whole number, so only the age is given."""
@@ -86,7 +78,7 @@ class ResidentOut(Schema):
 
     @staticmethod
     def resolve_age(obj: Any) -> int | None:
-        return _age(obj.birth_date)
+        return obj.age
 
     @staticmethod
     def resolve_document_type_label(obj: Any) -> str:

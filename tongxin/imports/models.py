@@ -56,6 +56,9 @@ class ImportJob(models.Model):
     summary = models.JSONField(default=dict, blank=True)
     errors_file = models.FileField(upload_to="imports/errors/%Y%m%d/", blank=True)
     failure = models.TextField(blank=True)
+    # Where the upload came from, so the background run is audited as the uploader's act.
+    channel = models.CharField(_("渠道"), max_length=16, default="web")
+    client_ip = models.CharField(_("来源地址"), max_length=64, blank=True)
 
     objects = ImportJobQuerySet.as_manager()
 

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tongxin.audit.signals import AuditedModel
@@ -110,6 +111,16 @@ class Person(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.name} {self.document_masked}"
+
+    @property
+    def age(self) -> int | None:
+        """Age in whole years. Pages and the API show this, never the birth date: with the
+        masked ID number (region + last four) the birth date would rebuild the whole number."""
+        if self.birth_date is None:
+            return None
+        today = timezone.localdate()
+        born = self.birth_date
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
     def derive_lookup_fields(self) -> None:
         """Fill the search, index and mask columns from the plaintext values.

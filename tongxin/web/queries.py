@@ -40,9 +40,7 @@ def visible_children(user: Any, place: Place) -> list[Place]:
 
 def visible_ancestors(user: Any, place: Place) -> list[Place]:
     """The breadcrumb: the place's ancestors the user may open, from the top down."""
-    return list(
-        Place.objects.visible_to(user).filter(place.ancestors_q()).exclude(pk=place.pk)
-    )
+    return list(Place.objects.visible_to(user).filter(place.ancestors_q()).exclude(pk=place.pk))
 
 
 def _siblings_by_parent(places: Iterable[Place]) -> dict[str, list[Place]]:

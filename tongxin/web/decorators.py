@@ -1,0 +1,56 @@
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+from django.shortcuts import resolve_url
+from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
+
+from tongxin.accounts.permissions import Perm, has_perm
+
+View = Callable[..., HttpResponseBase]
+
+
+def _to_login(request: HttpRequest) -> HttpResponseBase:
+    htmx = getattr(request, "htmx", None)
+    if htmx:
+        # A fragment request must not swap the login page into a corner of the current one:
+        # send the whole browser to the login page, and back to the page it was on.
+        back = htmx.current_url_abs_path or request.get_full_path()
+        return HttpResponseClientRedirect(f"{resolve_url('login')}?{urlencode({'next': back})}")
+    return redirect_to_login(request.get_full_path())
+
+
+def page(perm: Perm | None = None) -> Callable[[View], View]:
+    """A signed-in page, never cached (it may carry personal data), optionally needing a perm.
+
+    Responses vary on HX-Request because the same URL returns a fragment to htmx and a whole
+    page to everyone else.
+    """
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not request.user.is_authenticated:
+                return _to_login(request)
+            if perm is not None and not has_perm(request.user, perm):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return never_cache(vary_on_headers("HX-Request")(checked))
+
+    return decorate
+
+
+def is_fragment_request(request: HttpRequest, target: str | None = None) -> bool:
+    """An htmx swap (not a history restore, which needs the whole page) aimed at `target`."""
+    htmx = getattr(request, "htmx", None)
+    if not htmx or htmx.history_restore_request or htmx.boosted:
+        return False
+    return target is None or htmx.target == target

@@ -1,0 +1,71 @@
+import zipfile
+from pathlib import PurePath
+from typing import Any, cast
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from tongxin.audit.models import AuditAction
+
+IMPORT_SUFFIXES = {".xlsx", ".csv"}
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("居民信息表（.xlsx 或 .csv）"),
+        error_messages={
+            "required": _("请选择要上传的文件。"),
+            "empty": _("上传的文件是空的。"),
+        },
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def clean_file(self) -> UploadedFile:
+        uploaded: UploadedFile = self.cleaned_data["file"]
+        suffix = PurePath(uploaded.name or "").suffix.lower()
+        if suffix == ".xls":
+            raise forms.ValidationError(
+                _("不支持旧版 .xls 格式，请在 Excel 中“另存为” .xlsx 后再上传。")
+            )
+        if suffix not in IMPORT_SUFFIXES:
+            raise forms.ValidationError(_("只能上传 .xlsx 或 .csv 文件。"))
+        if not uploaded.size:
+            raise forms.ValidationError(_("上传的文件是空的。"))
+        if suffix == ".xlsx":
+            # An .xlsx is a zip archive; anything else renamed to .xlsx cannot be read.
+            uploaded.seek(0)
+            readable = zipfile.is_zipfile(uploaded)
+            uploaded.seek(0)
+            if not readable:
+                raise forms.ValidationError(
+                    _("无法读取该文件：它不是有效的 .xlsx 文件（可能已损坏或只是改了扩展名）。")
+                )
+        return uploaded
+
+
+class ExportForm(forms.Form):
+    FORMATS = [("xlsx", _("Excel（.xlsx）")), ("csv", _("CSV（.csv）"))]
+
+    fmt = forms.ChoiceField(
+        label=_("格式"), choices=FORMATS, initial="xlsx", widget=forms.RadioSelect
+    )
+    unmask = forms.BooleanField(label=_("导出完整证件号码和手机号（不打码）"), required=False)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label=_("操作人"), required=False, max_length=150)
+    action = forms.ChoiceField(label=_("动作"), required=False)
+    target_type = forms.ChoiceField(label=_("对象类型"), required=False)
+    date_from = forms.DateField(label=_("起始日期"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("截止日期"), required=False, widget=DateInput)
+
+    def __init__(self, *args: Any, target_types: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        everything = ("", _("全部"))
+        cast(forms.ChoiceField, self.fields["action"]).choices = [everything, *AuditAction.choices]
+        cast(forms.ChoiceField, self.fields["target_type"]).choices = [everything, *target_types]

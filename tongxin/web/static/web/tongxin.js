@@ -1,0 +1,23 @@
+// Small progressive enhancements; every page works without this file.
+"use strict";
+// A form marked data-once cannot be sent twice by an impatient second tap.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-once")) return;
+  if (form.dataset.sent) {
+    event.preventDefault();
+    return;
+  }
+  form.dataset.sent = "1";
+  // After the browser has collected the form's data, so a named submit button still counts.
+  setTimeout(() => {
+    for (const button of form.querySelectorAll("button[type=submit]")) button.disabled = true;
+  }, 0);
+});
+// Coming back to a page from the browser cache must not leave its forms disabled.
+window.addEventListener("pageshow", () => {
+  for (const form of document.querySelectorAll("form[data-once]")) {
+    delete form.dataset.sent;
+    for (const button of form.querySelectorAll("button[type=submit]")) button.disabled = false;
+  }
+});

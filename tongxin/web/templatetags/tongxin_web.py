@@ -1,0 +1,45 @@
+"""Template helpers for the pages."""
+
+import re
+
+from django import template
+
+from tongxin.core.masking import mask_document, mask_phone
+
+register = template.Library()
+
+# Runs of 11+ digits (a mobile, a 15/18-digit ID number, or one Excel turned into a float).
+_LONG_NUMBER = re.compile(r"\d[\d.Ee+\-]{9,}[\dXx]")
+
+
+def _mask(match: re.Match[str]) -> str:
+    digits = match.group(0)
+    return mask_document(digits) if len(digits) >= 14 else mask_phone(digits)
+
+
+@register.filter
+def scrub(value: object) -> str:
+    """Mask anything in free text that looks like an ID number or a phone number.
+
+    Import previews and problem reports echo spreadsheet cells; a page must never show them
+    in clear even though the uploader has the file.
+    """
+    if value is None:
+        return ""
+    return _LONG_NUMBER.sub(_mask, str(value))
+
+
+@register.filter
+def indent_by_depth(place: object) -> str:
+    """Full-width spaces that show a place's level in a plain <select>."""
+    depth = getattr(place, "depth", 1) or 1
+    return "\u3000" * (depth - 1)
+
+
+@register.filter
+def change_text(value: object) -> str:
+    """An audit change: [before, after] reads "before → after"; a created value reads as is."""
+    if isinstance(value, list | tuple) and len(value) == 2:
+        before, after = ("—" if v in (None, "") else v for v in value)
+        return scrub(f"{before} → {after}")
+    return scrub("—" if value in (None, "") else value)
