@@ -39,7 +39,7 @@ def _env(data_dir: Path) -> dict[str, str]:
 
 
 def _tongxin(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(  # noqa: S603  (our own command, fixed arguments)
+    return subprocess.run(
         [sys.executable, "-m", "tongxin", *args],
         env=_env(data_dir),
         capture_output=True,
@@ -117,7 +117,7 @@ def running(data_dir: Path, request: Any) -> Iterator[tuple[subprocess.Popen, Si
     args = [*request.param, "--port", str(port)]
     log = data_dir / f"{args[0]}-{port}.log"
     with log.open("w") as out:
-        proc = subprocess.Popen(  # noqa: S603  (our own command, fixed arguments)
+        proc = subprocess.Popen(
             [sys.executable, "-m", "tongxin", *args],
             env=_env(data_dir),
             stdout=out,
