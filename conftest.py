@@ -8,6 +8,7 @@ def _immediate_tasks_and_temp_media(settings: Any, tmp_path: Any) -> None:
     """Background tasks run inline in tests, and uploaded files go to a temporary folder."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.TONGXIN_SMS_FILE = str(tmp_path / "sms-outbox.jsonl")
     settings.LANGUAGE_CODE = "zh-hans"
     # Factories hash a password per user; the real hasher would dominate the suite's time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -61,7 +61,10 @@ INSTALLED_APPS = [
     "tongxin.units",
     "tongxin.accounts",
     "tongxin.incidents",
+    "tongxin.notifications",
+    "tongxin.directives",
     "tongxin.people",
+    "tongxin.zones",
     "tongxin.imports",
     "tongxin.web",
     "tongxin.demo",
@@ -163,6 +166,16 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # How long (days) a closed incident's personal data is kept when its policy edition is silent.
 TONGXIN_DEFAULT_RETENTION_DAYS = int(env("TONGXIN_DEFAULT_RETENTION_DAYS", "30"))
+
+# Notifications: SMS provider, retries of group-robot deliveries, links in messages.
+TONGXIN_SMS_BACKEND = env("TONGXIN_SMS_BACKEND", "tongxin.notifications.sms.FileSmsBackend")
+TONGXIN_SMS_FILE = env("TONGXIN_SMS_FILE", str(DATA_DIR / "sms-outbox.jsonl"))
+TONGXIN_NOTIFY_MAX_ATTEMPTS = int(env("TONGXIN_NOTIFY_MAX_ATTEMPTS", "5"))
+TONGXIN_NOTIFY_RETRY_BASE_SECONDS = int(env("TONGXIN_NOTIFY_RETRY_BASE_SECONDS", "60"))
+TONGXIN_WEBHOOK_TIMEOUT_SECONDS = float(env("TONGXIN_WEBHOOK_TIMEOUT_SECONDS", "10"))
+TONGXIN_SITE_URL = env("TONGXIN_SITE_URL", "")
+# Minutes past a directive's deadline before the command post (not just the unit) is told.
+TONGXIN_DIRECTIVE_ESCALATION_MINUTES = int(env("TONGXIN_DIRECTIVE_ESCALATION_MINUTES", "60"))
 
 LOGGING = {
     "version": 1,

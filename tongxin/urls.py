@@ -8,5 +8,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("notifications/", include("tongxin.notifications.urls")),
+    path("directives/", include("tongxin.directives.urls")),
+    path("zones/", include("tongxin.zones.urls")),
     path("", include("tongxin.web.urls")),
 ]

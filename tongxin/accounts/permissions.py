@@ -17,6 +17,9 @@ class Perm(StrEnum):
     VIEW_AUDIT = "view_audit"
     MANAGE_INCIDENTS = "manage_incidents"
     MANAGE_STAFF = "manage_staff"
+    MANAGE_ZONES = "manage_zones"
+    ISSUE_DIRECTIVES = "issue_directives"
+    VIEW_DELIVERIES = "view_deliveries"
 
 
 _ALL_ROLES: set[str] = set(Role)
@@ -38,6 +41,9 @@ GRANTS: dict[Perm, set[str]] = {  # type: ignore[dict-item]  # Role members are 
     Perm.VIEW_AUDIT: {Role.COMMAND_POST, Role.SYSADMIN},
     Perm.MANAGE_INCIDENTS: {Role.COMMAND_POST},
     Perm.MANAGE_STAFF: {Role.COMMAND_POST, Role.SYSADMIN},
+    Perm.MANAGE_ZONES: {Role.COMMAND_POST},
+    Perm.ISSUE_DIRECTIVES: {Role.COMMAND_POST},
+    Perm.VIEW_DELIVERIES: {Role.COMMAND_POST, Role.SYSADMIN},
 }  # fmt: skip
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from faker import Faker
 
@@ -348,6 +349,19 @@ def build_incident(counter: _Counter) -> Incident:
     )
 
 
+def build_operations(incident: Incident) -> None:
+    """The incident in mid-operation: a zone layout like the report's and open directives in
+    every state. Both loaders find what an earlier run made, so a re-run adds nothing."""
+    from tongxin.directives.demo import load_demo_directives
+    from tongxin.zones.demo import load_demo_zones
+
+    now = timezone.now()
+    load_demo_zones(incident, now)
+    units = list(Unit.objects.filter(assignments__isnull=False).distinct().order_by("name"))
+    command_post = User.objects.get(username=str(Role.COMMAND_POST))
+    load_demo_directives(incident, units, command_post, now)
+
+
 def build_demo(
     *,
     scale: float = 1.0,
@@ -385,7 +399,7 @@ def build_demo(
             named, households = build_places(tree)
             counter.counts["places"] = tree.created + (0 if had_county else 1)
             result.logins = build_units_and_staff(counter, named)
-            build_incident(counter)
+            incident = build_incident(counter)
         result.seconds["structure"] = time.monotonic() - started
         say(_("地点、单位和工作人员就绪（%(s).1f 秒）") % {"s": result.seconds["structure"]})
 
@@ -413,6 +427,11 @@ def build_demo(
             else _("居民导入完成：%(rows)d 行（%(s).1f 秒）")
         )
         say(message % {"rows": len(records), "s": result.seconds["import"]})
+
+        started = time.monotonic()
+        with transaction.atomic():
+            build_operations(incident)
+        result.seconds["operations"] = time.monotonic() - started
     result.created = counter.counts
     return result
 

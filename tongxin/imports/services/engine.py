@@ -37,6 +37,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from tongxin.accounts.jurisdiction import Jurisdiction, jurisdiction_of
 from tongxin.accounts.permissions import Perm, has_perm
@@ -72,26 +73,26 @@ _RETRIES = 3
 Progress = Callable[[int, int], None]
 
 # Short Chinese names of the reason codes, for summaries (the row messages say more).
-REASONS: dict[str, str] = {
-    "missing_name": "缺少姓名",
-    "name_too_long": "姓名过长",
-    "missing_document": "缺少证件号码",
-    "invalid_document": "身份证号码无效",
-    "document_as_number": "证件号码被存成数字",
-    "masked_document": "证件号码已脱敏",
-    "missing_estate": "缺少小区",
-    "missing_building": "缺少楼幢",
-    "missing_room": "缺少房号",
-    "place_too_long": "地点名称过长",
-    "estate_not_located": "无法确定小区所属社区",
-    "conflict": "与前面的行住户冲突",
-    "outside_jurisdiction": "不在辖区内",
-    "person_outside_jurisdiction": "此人已登记在辖区外",
-    "invalid_phone": "手机号无效",
-    "multiple_phones": "多个手机号",
-    "unknown_status": "居住状态无法识别",
-    "unknown_document_type": "证件类型无法识别",
-    "duplicate_differs": "重复行内容不同",
+REASONS: dict[str, Any] = {
+    "missing_name": _lazy("缺少姓名"),
+    "name_too_long": _lazy("姓名过长"),
+    "missing_document": _lazy("缺少证件号码"),
+    "invalid_document": _lazy("证件号码无效"),
+    "document_as_number": _lazy("证件号码被存成数字"),
+    "masked_document": _lazy("证件号码已脱敏"),
+    "missing_estate": _lazy("缺少小区"),
+    "missing_building": _lazy("缺少楼幢"),
+    "missing_room": _lazy("缺少房号"),
+    "place_too_long": _lazy("地点名称过长"),
+    "estate_not_located": _lazy("无法确定小区所属社区"),
+    "conflict": _lazy("与前面的行住户冲突"),
+    "outside_jurisdiction": _lazy("不在辖区内"),
+    "person_outside_jurisdiction": _lazy("此人已登记在辖区外"),
+    "invalid_phone": _lazy("手机号无效"),
+    "multiple_phones": _lazy("多个手机号"),
+    "unknown_status": _lazy("居住状态无法识别"),
+    "unknown_document_type": _lazy("证件类型无法识别"),
+    "duplicate_differs": _lazy("重复行内容不同"),
 }
 
 _DOCUMENT_TYPES: dict[str, str] = {
@@ -320,6 +321,9 @@ def _document_number(value: Any, doc_type: str) -> str:
         try:
             return idnumbers.parse(text).number
         except idnumbers.InvalidIdNumber as exc:
+            if isinstance(value, str) and re.fullmatch(r"\d{15}000", text):
+                # What a CSV saved from a number-formatted column looks like: 15 digits kept.
+                raise _as_number() from None
             raise _Rejected(
                 "invalid_document", _("身份证号码无效：%(reason)s") % {"reason": exc.message}
             ) from None
@@ -331,6 +335,32 @@ def _document_number(value: Any, doc_type: str) -> str:
     return number
 
 
+_PLAIN_MOBILE = re.compile(r"1\d{10}")
+_segment_valid: dict[str, bool] = {}
+
+
+def _mobile(text: str) -> str:
+    """normalize_mobile, with the verdict for plain 11-digit numbers kept per 号段.
+
+    phonenumbers decides a mainland mobile number by its segment, at most its first seven
+    digits (its patterns are a prefix followed by any digits); a file of 13,000 phones has a
+    few hundred segments, and asking once per segment takes a third off reading the rows."""
+    if not _PLAIN_MOBILE.fullmatch(text):
+        return normalize_mobile(text)
+    segment = text[:7]
+    valid = _segment_valid.get(segment)
+    if valid is None:
+        try:
+            normalize_mobile(text)
+            valid = True
+        except InvalidPhone:
+            valid = False
+        _segment_valid[segment] = valid
+    if not valid:
+        raise InvalidPhone(text)
+    return text
+
+
 def _phone(value: Any, warnings: list[tuple[str, str]]) -> str | None:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -338,14 +368,14 @@ def _phone(value: Any, warnings: list[tuple[str, str]]) -> str | None:
     if not text:
         return None
     try:
-        return normalize_mobile(text)
+        return _mobile(text)
     except InvalidPhone:
         pass
     parts = [p for p in _PHONE_SPLIT.split(text) if p]
     if len(parts) > 1:
         for part in parts:
             try:
-                phone = normalize_mobile(part)
+                phone = _mobile(part)
             except InvalidPhone:
                 continue
             warnings.append(("multiple_phones", _("填写了多个号码，只导入了第一个有效手机号")))

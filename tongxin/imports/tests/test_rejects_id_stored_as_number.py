@@ -53,3 +53,14 @@ def test_a_valid_fifteen_digit_number_stored_as_a_number_is_accepted(
     result = import_residents(path)
     assert result.created == 1
     assert Person.objects.with_document("resident_id", "11010519491231002X").exists()
+
+
+def test_a_number_column_saved_as_csv_text_is_recognised(county, tmp_path: Path) -> None:
+    # Excel writes a number-formatted 18-digit ID into a CSV as its 15 kept digits + 000.
+    prefix = next(
+        p for p in ("330824199001011", "330824198505052", "330824197707073")
+        if check_char(p + "00") != "0"
+    )  # fmt: skip
+    path = write_csv(tmp_path / "f.csv", [resident("甲", prefix + "000")])
+    result = import_residents(path)
+    _assert_digits_lost(result)
