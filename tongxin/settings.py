@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "tongxin.directives",
     "tongxin.people",
     "tongxin.zones",
+    "tongxin.testing",
     "tongxin.imports",
     "tongxin.web",
     "tongxin.demo",
