@@ -120,6 +120,8 @@ def generate(path: Path, rows: int, seed: int = 20220315) -> dict[str, int]:
     households: set[tuple[object, ...]] = set()
     while len(data) < rows:
         (township, community, estate, rural), b, s, room = new_household()
+        if (estate, b, s, room) in households:
+            continue  # each household's people are listed together, as in a real register
         households.add((estate, b, s, room))
         for _ in range(rng.choice([1, 2, 3, 3, 4, 4, 5])):
             name = rng.choice(SURNAMES) + "".join(

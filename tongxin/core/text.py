@@ -20,5 +20,8 @@ def clean_text(value: object) -> str:
     """A spreadsheet cell as trimmed text: full-width to half-width, inner spaces folded."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFKC", str(value))
-    return re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", str(value))).strip()
+    # Our own CSV exports guard formula-like text with an apostrophe (core.spreadsheets).
+    if text.startswith("'") and text[1:2] in ("=", "+", "-", "@"):
+        text = text[1:]
+    return text

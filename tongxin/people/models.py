@@ -1,3 +1,4 @@
+import contextlib
 from typing import Any
 
 from django.db import models
@@ -133,9 +134,10 @@ class Person(AuditedModel):
             self.document_bidx = crypto.blind_index(self.document_type, number)
             self.document_masked = mask_document(number)
             self.document_last4 = number[-4:]
-            if self.document_type == DocumentType.RESIDENT_ID and idnumbers.is_valid(number):
-                parsed = idnumbers.parse(number)
-                self.sex, self.birth_date = parsed.sex, parsed.birth_date
+            if self.document_type == DocumentType.RESIDENT_ID:
+                with contextlib.suppress(idnumbers.InvalidIdNumber):
+                    parsed = idnumbers.parse(number)
+                    self.sex, self.birth_date = parsed.sex, parsed.birth_date
         if "phone" not in deferred:
             if self.phone:
                 self.phone_bidx = crypto.blind_index("phone", self.phone)

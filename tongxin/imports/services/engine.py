@@ -56,12 +56,11 @@ from tongxin.imports.readers import (
     read_table,
 )
 from tongxin.imports.services.bulk import insert_people
-from tongxin.imports.services.placing import BulkPlaceTree
 from tongxin.people.models import DocumentType, Person, ResidenceStatus
 from tongxin.people.services import PermissionDenied
 from tongxin.places import labels
 from tongxin.places.models import Place, PlaceKind
-from tongxin.places.services import county
+from tongxin.places.services import PlaceTree, county
 
 logger = logging.getLogger(__name__)
 
@@ -525,7 +524,7 @@ class _Importer:
     # places ------------------------------------------------------------------------------
 
     def _reset_places(self) -> None:
-        self.tree = BulkPlaceTree()
+        self.tree = PlaceTree()
         # Dry run: what would be created under each real place, by the real place's id.
         self.virtual_under: dict[int, _Virtual] = {}
         self.placeable: dict[Levels, bool] = {}

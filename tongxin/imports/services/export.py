@@ -15,6 +15,7 @@ from openpyxl.styles import Font
 
 from tongxin.accounts.permissions import Perm, has_perm
 from tongxin.audit.services import record_export
+from tongxin.core.spreadsheets import csv_safe, text_cell
 from tongxin.imports.readers import CANONICAL_COLUMNS
 from tongxin.imports.services.problems import TEXT_COLUMNS
 from tongxin.people.models import DocumentType, Person, ResidenceStatus
@@ -146,12 +147,7 @@ def _write_xlsx(rows: Iterator[list[str]], out: Path | BinaryIO) -> int:
     for values in rows:
         cells: list[Any] = []
         for i, value in enumerate(values):
-            if i in text_positions:
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = "@"
-                cells.append(cell)
-            else:
-                cells.append(value)
+            cells.append(text_cell(sheet, value, as_text_format=i in text_positions))
         sheet.append(cells)
         count += 1
     workbook.save(out)
@@ -164,7 +160,7 @@ def _write_csv(rows: Iterator[list[str]], out: Path | BinaryIO) -> int:
         writer.writerow(CANONICAL_COLUMNS)
         count = 0
         for values in rows:
-            writer.writerow(values)
+            writer.writerow([csv_safe(v) for v in values])
             count += 1
         return count
 

@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from tongxin.core.spreadsheets import text_cell
 from tongxin.imports.readers import CANONICAL_COLUMNS
 from tongxin.imports.services.engine import ImportResult, RowProblem
 
@@ -49,9 +50,7 @@ def write_problems_xlsx(result: ImportResult, out: Path | BinaryIO) -> None:
     for row, outcome, reasons, values in _rows(result.problems):
         cells: list[object] = [row, outcome, reasons]
         for column in columns:
-            cell = WriteOnlyCell(sheet, value=values.get(column, ""))
-            if column in TEXT_COLUMNS:
-                cell.number_format = "@"
-            cells.append(cell)
+            value = values.get(column, "")
+            cells.append(text_cell(sheet, value, as_text_format=column in TEXT_COLUMNS))
         sheet.append(cells)
     workbook.save(out)

@@ -12,10 +12,10 @@ import pytest
 
 from tongxin.factories import PersonFactory, household
 from tongxin.imports.services import engine, import_residents
-from tongxin.imports.services.placing import BulkPlaceTree
 from tongxin.imports.tests.workbooks import resident, write_xlsx
 from tongxin.people.models import Person
 from tongxin.places.models import Place, PlaceKind
+from tongxin.places.services import PlaceTree
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def test_a_place_written_meanwhile_is_not_created_twice(
 ) -> None:
     household("阳光小区", "7", "701")
     places = Place.objects.count()
-    real_load = BulkPlaceTree._load
+    real_load = PlaceTree._load
     stale = {"once": True}
 
     def first_read_misses_building_7(self, parent):
@@ -59,7 +59,7 @@ def test_a_place_written_meanwhile_is_not_created_twice(
             children.pop((PlaceKind.BUILDING, "7"))
         return children
 
-    monkeypatch.setattr(BulkPlaceTree, "_load", first_read_misses_building_7)
+    monkeypatch.setattr(PlaceTree, "_load", first_read_misses_building_7)
     path = write_xlsx(tmp_path / "f.xlsx", [resident("甲", building="7", room="701")])
 
     result = import_residents(path)
