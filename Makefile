@@ -30,6 +30,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/import_residents.py
+	$(BIN)/python bench/planner.py
 
 clean:
 	rm -rf $(VENV) var bench/out

@@ -11,5 +11,6 @@ urlpatterns = [
     path("notifications/", include("tongxin.notifications.urls")),
     path("directives/", include("tongxin.directives.urls")),
     path("zones/", include("tongxin.zones.urls")),
+    path("testing/", include("tongxin.testing.urls")),
     path("", include("tongxin.web.urls")),
 ]

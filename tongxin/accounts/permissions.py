@@ -20,6 +20,9 @@ class Perm(StrEnum):
     MANAGE_ZONES = "manage_zones"
     ISSUE_DIRECTIVES = "issue_directives"
     VIEW_DELIVERIES = "view_deliveries"
+    MANAGE_TESTING = "manage_testing"
+    PLAN_TESTING = "plan_testing"
+    REMIND_RESIDENTS = "remind_residents"
 
 
 _ALL_ROLES: set[str] = set(Role)
@@ -44,6 +47,9 @@ GRANTS: dict[Perm, set[str]] = {  # type: ignore[dict-item]  # Role members are 
     Perm.MANAGE_ZONES: {Role.COMMAND_POST},
     Perm.ISSUE_DIRECTIVES: {Role.COMMAND_POST},
     Perm.VIEW_DELIVERIES: {Role.COMMAND_POST, Role.SYSADMIN},
+    Perm.MANAGE_TESTING: {Role.COMMAND_POST},
+    Perm.PLAN_TESTING: {Role.COMMAND_POST, Role.UNIT_LEADER},
+    Perm.REMIND_RESIDENTS: {Role.COMMAND_POST, Role.UNIT_LEADER, Role.GRID_STAFF},
 }  # fmt: skip
 
 

@@ -355,8 +355,11 @@ def build_operations(incident: Incident) -> None:
     from tongxin.directives.demo import load_demo_directives
     from tongxin.zones.demo import load_demo_zones
 
+    from tongxin.testing.demo import load_demo_testing
+
     now = timezone.now()
     load_demo_zones(incident, now)
+    load_demo_testing(incident, now)
     units = list(Unit.objects.filter(assignments__isnull=False).distinct().order_by("name"))
     command_post = User.objects.get(username=str(Role.COMMAND_POST))
     load_demo_directives(incident, units, command_post, now)

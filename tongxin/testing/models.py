@@ -16,6 +16,8 @@ class SamplingMode(models.TextChoices):
     HOUSEHOLD = "household", _("一户一管")
     POOL_10 = "pool_10", _("10合1混采")
     POOL_20 = "pool_20", _("20合1混采")
+    # Any other pool size an edition may set (5合1 …): the size travels with the mode.
+    POOL = "pool", _("混采")
 
 
 POOL_SIZES = {
@@ -24,6 +26,8 @@ POOL_SIZES = {
     SamplingMode.POOL_10: 10,
     SamplingMode.POOL_20: 20,
 }
+# What a place in a round may be set to by hand: the modes with a size of their own.
+OVERRIDE_CHOICES = [(m.value, m.label) for m in SamplingMode if m in POOL_SIZES]
 
 
 class RoundStatus(models.TextChoices):
@@ -55,6 +59,8 @@ class TestRoundQuerySet(models.QuerySet["TestRound"]):
 class TestRound(models.Model):
     """A round of whole-population testing within an incident."""
 
+    __test__ = False  # not a pytest test class, whatever its name
+
     incident = models.ForeignKey(
         "incidents.Incident", on_delete=models.PROTECT, related_name="test_rounds"
     )
@@ -63,6 +69,12 @@ class TestRound(models.Model):
     deadline = models.DateTimeField(_("完成时限"))
     status = models.CharField(
         _("状态"), max_length=16, choices=RoundStatus.choices, default=RoundStatus.PLANNED
+    )
+    people_per_sampler_hour = models.PositiveIntegerField(
+        _("每名采样人员每小时采样人数"),
+        null=True,
+        blank=True,
+        help_text=_("留空则用防控方案的数值（通常为 30）"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -93,15 +105,13 @@ class RoundArea(models.Model):
     round = models.ForeignKey(TestRound, on_delete=models.CASCADE, related_name="areas")
     place = models.ForeignKey("places.Place", on_delete=models.PROTECT, related_name="+")
     mode_override = models.CharField(
-        _("采样方式（覆盖）"), max_length=16, choices=SamplingMode.choices, blank=True
+        _("采样方式（覆盖）"), max_length=16, choices=OVERRIDE_CHOICES, blank=True
     )
 
     class Meta:
         verbose_name = _("轮次范围")
         verbose_name_plural = _("轮次范围")
-        constraints = [
-            models.UniqueConstraint(fields=["round", "place"], name="round_area_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["round", "place"], name="round_area_unique")]
 
     def __str__(self) -> str:
         return f"{self.round} · {self.place}"
@@ -116,6 +126,8 @@ class TestPointQuerySet(models.QuerySet["TestPoint"]):
 
 class TestPoint(models.Model):
     """A sampling point (采样点): where it is and how many samplers it has."""
+
+    __test__ = False
 
     name = models.CharField(_("采样点名称"), max_length=100)
     place = models.ForeignKey(
@@ -202,9 +214,7 @@ class Exemption(models.Model):
     class Meta:
         verbose_name = _("免检/缓检")
         verbose_name_plural = _("免检/缓检")
-        constraints = [
-            models.UniqueConstraint(fields=["round", "person"], name="exemption_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["round", "person"], name="exemption_unique")]
 
     def __str__(self) -> str:
         return f"{self.person} · {self.get_reason_display()}"
@@ -212,3 +222,140 @@ class Exemption(models.Model):
     @property
     def door_to_door(self) -> bool:
         return self.reason == ExemptionReason.BEDRIDDEN
+
+
+# --- staggered slots (分楼栋错峰) -------------------------------------------------------------
+
+
+class RoundPlan(models.Model):
+    """The round's schedule as last planned: the figures it was made with and its verdict.
+
+    The slots themselves are `PlanSlot` rows; `summary` keeps the totals and, when the round
+    cannot finish by its deadline, how many more samplers or hours each point needs."""
+
+    round = models.OneToOneField(TestRound, on_delete=models.CASCADE, related_name="plan")
+    people_per_sampler_hour = models.PositiveIntegerField(_("每名采样人员每小时采样人数"))
+    feasible = models.BooleanField(_("能按时完成"), default=True)
+    summary = models.JSONField(_("汇总"), default=dict)
+    made_at = models.DateTimeField(_("编排时间"))
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    adjusted_at = models.DateTimeField(_("最近人工调整"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("错峰采样计划")
+        verbose_name_plural = _("错峰采样计划")
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.made_at:%Y-%m-%d %H:%M}"
+
+
+class PlanSlotQuerySet(models.QuerySet["PlanSlot"]):
+    def visible_to(self, user: Any) -> "PlanSlotQuerySet":
+        """Slots of buildings in the user's jurisdiction (a unit sees its estates' slots)."""
+        from tongxin.accounts.jurisdiction import jurisdiction_of
+
+        return self.filter(jurisdiction_of(user).q("place__path"))
+
+
+class PlanSlot(models.Model):
+    """A building (or a stairwell of a large one) told to come to a point between two times.
+
+    Unplaced when the round cannot fit it before the deadline (no point, no times)."""
+
+    round = models.ForeignKey(TestRound, on_delete=models.CASCADE, related_name="slots")
+    place = models.ForeignKey(
+        "places.Place", verbose_name=_("楼幢/单元"), on_delete=models.CASCADE, related_name="+"
+    )
+    round_point = models.ForeignKey(
+        RoundPoint,
+        verbose_name=_("采样点"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="slots",
+    )
+    starts_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    people = models.PositiveIntegerField(_("应检人数"), default=0)
+    households = models.PositiveIntegerField(_("户数"), default=0)
+    by_hand = models.BooleanField(_("人工调整"), default=False)
+
+    objects = PlanSlotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("错峰时段")
+        verbose_name_plural = _("错峰时段")
+        ordering = ["starts_at", "place__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "place"], name="plan_slot_unique_place")
+        ]
+        indexes = [
+            models.Index(fields=["round", "round_point", "starts_at"], name="plan_slot_point_time")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.place} {self.starts_at:%H:%M}" if self.starts_at else str(self.place)
+
+    @property
+    def label(self) -> str:
+        """ "3幢", or "3幢 2单元" for a stairwell of a large building."""
+        place = self.place
+        parent = place.parent if place.kind == "stairwell" and place.parent_id else None
+        return f"{parent.name} {place.name}" if parent is not None else place.name
+
+    @property
+    def placed(self) -> bool:
+        return self.starts_at is not None and self.round_point_id is not None
+
+
+class ReminderStatus(models.TextChoices):
+    PENDING = "pending", _("待提醒")
+    REMINDED = "reminded", _("已提醒")
+    NO_ANSWER = "no_answer", _("未接通")
+
+
+class ReminderEntryQuerySet(models.QuerySet["ReminderEntry"]):
+    def visible_to(self, user: Any) -> "ReminderEntryQuerySet":
+        from tongxin.accounts.jurisdiction import jurisdiction_of
+
+        return self.filter(jurisdiction_of(user).q("household__path"))
+
+
+class ReminderEntry(models.Model):
+    """Whether a household was reminded of its slot (a row exists once someone acts on it)."""
+
+    round = models.ForeignKey(TestRound, on_delete=models.CASCADE, related_name="reminders")
+    household = models.ForeignKey(
+        "places.Place", verbose_name=_("住户"), on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(
+        _("提醒状态"),
+        max_length=16,
+        choices=ReminderStatus.choices,
+        default=ReminderStatus.PENDING,
+    )
+    note = models.CharField(_("备注"), max_length=255, blank=True)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    marked_at = models.DateTimeField(_("标记时间"), null=True, blank=True)
+    sms_sent_at = models.DateTimeField(_("短信发送时间"), null=True, blank=True)
+    sms_count = models.PositiveSmallIntegerField(_("短信条数"), default=0)
+
+    objects = ReminderEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("核酸提醒")
+        verbose_name_plural = _("核酸提醒")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "household"], name="reminder_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household} · {self.get_status_display()}"
