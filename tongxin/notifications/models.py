@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tongxin.core.fields import EncryptedTextField
+from tongxin.core.masking import mask_phone
 from tongxin.notifications import kinds
 from tongxin.notifications.kinds import Channel
 
@@ -162,7 +163,8 @@ class DeliveryQuerySet(models.QuerySet["Delivery"]):
 
 
 class Delivery(models.Model):
-    """A notification on its way out on one channel: an SMS to a user or a post to a robot."""
+    """A notification on its way out on one channel: an SMS to a user or to a phone number
+    (a household that has no account), or a post to a robot."""
 
     notification = models.ForeignKey(
         Notification, on_delete=models.CASCADE, related_name="deliveries"
@@ -176,6 +178,10 @@ class Delivery(models.Model):
         on_delete=models.CASCADE,
         related_name="notification_deliveries",
     )
+    # Only for recipients without an account; a user's delivery dials the user's own number.
+    # Not editable, so no admin form or ModelForm can ever show it in clear.
+    phone = EncryptedTextField(_("手机号"), blank=True, default="", editable=False)
+    phone_masked = models.CharField(_("手机号"), max_length=20, blank=True, editable=False)
     robot = models.ForeignKey(
         GroupRobot,
         verbose_name=_("机器人"),
@@ -205,7 +211,8 @@ class Delivery(models.Model):
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="notif_delivery_due")]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(channel=Channel.SMS) & Q(user__isnull=False))
+                condition=(Q(channel=Channel.SMS) & Q(user__isnull=False) & Q(phone=""))
+                | (Q(channel=Channel.SMS) & Q(user__isnull=True) & ~Q(phone=""))
                 | (Q(channel=Channel.ROBOT) & Q(robot__isnull=False)),
                 name="notif_delivery_has_recipient",
             )
@@ -214,13 +221,26 @@ class Delivery(models.Model):
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.recipient_label}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.phone_masked = mask_phone(self.phone) if self.phone else ""
+        super().save(*args, **kwargs)
+
+    @property
+    def sms_number(self) -> str:
+        """The number to dial (clear): the user's own, or the one this delivery was made for."""
+        if self.user_id:
+            return self.user.phone if self.user else ""
+        return self.phone or ""
+
     @property
     def recipient_label(self) -> str:
         # Never the phone number: the user's name (and masked number) is enough to act on.
         if self.robot_id:
             return str(self.robot)
         user = self.user
-        return f"{user} {user.phone_masked}".strip() if user else ""
+        if user:
+            return f"{user} {user.phone_masked}".strip()
+        return self.phone_masked
 
 
 class DeliveryAttempt(models.Model):

@@ -1,13 +1,15 @@
-"""The one notification service every app calls: `notify(kind, users=…, units=…, …)`.
+"""The one notification service every app calls: `notify(kind, users=…, units=…, phones=…, …)`.
 
 It renders the kind's template once, puts the message in each recipient's inbox at once, and
-queues the other channels (SMS, group robots) as deliveries that a background task sends. A
+queues the other channels (SMS, group robots) as deliveries that a background task sends;
+`phones` reach people without an account (households) by SMS the same way. A
 channel that is down is retried with exponential backoff and, after the last attempt, reported
 to the system administrators; it never makes `notify` or the action that called it fail.
 """
 
 import logging
 import time
+import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
@@ -22,6 +24,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
 from tongxin.accounts.models import Role, User
+from tongxin.core.masking import mask_phone
+from tongxin.core.phones import InvalidPhone, normalize_mobile
 from tongxin.incidents.models import Incident
 from tongxin.notifications import conf, kinds
 from tongxin.notifications.kinds import Channel, Kind
@@ -167,17 +171,59 @@ def _recipients(users: Iterable[User], units: list[Unit]) -> list[User]:
     return list(found.values())
 
 
+def _phone_numbers(phones: Iterable[str]) -> tuple[list[str], int]:
+    """The distinct valid mobile numbers in `phones` (normalized, first-seen order) and how
+    many non-empty entries were not valid mobile numbers."""
+    if isinstance(phones, str):
+        # A lone number passed by mistake would otherwise be taken as eleven one-digit numbers.
+        phones = [phones]
+    numbers: dict[str, None] = {}
+    invalid = 0
+    for raw in phones:
+        if not raw or not str(raw).strip():
+            continue
+        try:
+            numbers.setdefault(normalize_mobile(str(raw)), None)
+        except InvalidPhone:
+            invalid += 1
+    return list(numbers), invalid
+
+
+def _comparable(phone: str) -> str:
+    # Users' numbers are stored as typed; compare them with the list's in normalized form.
+    try:
+        return normalize_mobile(phone)
+    except InvalidPhone:
+        return phone
+
+
 def _plan_deliveries(
-    notification: Notification, kind: Kind, recipients: list[User], units: list[Unit]
-) -> list[Delivery]:
+    notification: Notification, kind: Kind, recipients: list[User], units: list[Unit],
+    phones: Iterable[str] = (),
+) -> list[Delivery]:  # fmt: skip
     prefs = _load_preferences(
         [u.pk for u in recipients], [u.unit_id for u in recipients] + [u.pk for u in units],
         kind.code,
     )  # fmt: skip
     planned: list[Delivery] = []
+    texted: set[str] = set()
     for user in recipients:
         if user.phone and _user_channel(prefs, user.pk, user.unit_id, kind, Channel.SMS):
             planned.append(Delivery(notification=notification, channel=Channel.SMS, user=user))
+            texted.add(_comparable(user.phone))
+    # Numbers given explicitly are texted whatever the kind's default channels say: the caller
+    # asked for exactly that. One message per number, even if it is also a recipient's own.
+    for phone in phones:
+        if phone not in texted:
+            texted.add(phone)
+            planned.append(
+                Delivery(
+                    notification=notification,
+                    channel=Channel.SMS,
+                    phone=phone,
+                    phone_masked=mask_phone(phone),
+                )
+            )
     robot_units = [u.pk for u in units if _unit_robots_on(prefs, u.pk, kind)]
     if robot_units:
         for robot in GroupRobot.objects.filter(unit_id__in=robot_units, is_active=True):
@@ -206,15 +252,24 @@ def notify(
     context: dict[str, Any] | None = None,
     link: str = "",
     incident: Incident | None = None,
+    phones: Iterable[str] = (),
 ) -> list[Message]:
-    """Tell users (and every active staff member and group robot of the units) about an event.
+    """Tell users (and every active staff member and group robot of the units) about an event,
+    and text `phones`: mobile numbers of people without an account (households).
 
     Inbox messages exist when this returns; SMS and robot deliveries are queued once the
-    surrounding transaction commits. Returns the inbox messages created.
+    surrounding transaction commits. Each phone gets one SMS (the kind's rendered message,
+    as users get) with the same retries and failure reporting; numbers that are not valid
+    mainland mobiles are skipped and only counted in the log. Internal kinds text nobody.
+    Returns the inbox messages created.
     """
     spec = kinds.get(kind)
     unit_list = [u for u in units if u is not None]
     recipients = _recipients(users, unit_list)
+    numbers, invalid = _phone_numbers(phones)
+    if invalid:
+        # The count only: a mistyped number is still somebody's personal data.
+        logger.warning("notify %s: skipped %d invalid phone number(s)", spec.code, invalid)
     title, body = render(spec, {"link": link, "incident": incident, **(context or {})})
     now = timezone.now()
     with transaction.atomic():
@@ -228,7 +283,7 @@ def notify(
         deliveries: list[Delivery] = []
         if not spec.internal:
             deliveries = Delivery.objects.bulk_create(
-                _plan_deliveries(notification, spec, recipients, unit_list)
+                _plan_deliveries(notification, spec, recipients, unit_list, numbers)
             )
     ids = [d.pk for d in deliveries if d.pk is not None]
     if ids:
@@ -277,13 +332,16 @@ def _due(now: Any) -> Q:
     )
 
 
-def _scrub(text: str, delivery: Delivery) -> str:
-    phone = delivery.user.phone if delivery.user_id and delivery.user else ""
+def _masked(text: str, delivery: Delivery) -> str:
+    """The text with the delivery's phone number masked wherever it appears."""
+    phone = delivery.sms_number if delivery.channel == Channel.SMS else ""
     if phone and phone in text:
-        from tongxin.core.masking import mask_phone
-
         text = text.replace(phone, mask_phone(phone))
-    return text[:500]
+    return text
+
+
+def _scrub(text: str, delivery: Delivery) -> str:
+    return _masked(text, delivery)[:500]
 
 
 def _sms_text(notification: Notification) -> str:
@@ -296,6 +354,8 @@ def _cancel_reason(delivery: Delivery) -> str:
     if delivery.channel == Channel.ROBOT:
         robot = delivery.robot
         return "" if robot is not None and robot.is_active else "robot disabled"
+    if delivery.user_id is None:
+        return "" if delivery.phone else "no phone number"
     user = delivery.user
     if user is None or not user.is_active:
         return "recipient inactive"
@@ -313,9 +373,8 @@ def _send(delivery: Delivery) -> int | None:
             absolute_link(notification.link),
             timeout=conf.webhook_timeout(),
         )
-    assert delivery.user is not None
     try:
-        get_backend().send(delivery.user.phone, _sms_text(notification))
+        get_backend().send(delivery.sms_number, _sms_text(notification))
     except SmsError as exc:
         raise DeliveryError(str(exc)) from None
     return None
@@ -351,7 +410,12 @@ def attempt_delivery(delivery_id: int, now: Any = None) -> Delivery | None:
     except DeliveryError as exc:
         status_code, error = exc.status_code, _scrub(str(exc), delivery) or "error"
     except Exception as exc:
-        logger.exception("delivery %s failed unexpectedly", delivery.pk)
+        # Not logger.exception: the exception's text may carry the number, so mask it first.
+        logger.error(
+            "delivery %s failed unexpectedly\n%s",
+            delivery.pk,
+            _masked("".join(traceback.format_exception(exc)), delivery).rstrip(),
+        )
         error = _scrub(f"{type(exc).__name__}: {exc}", delivery)
     elapsed = int((time.monotonic() - started) * 1000)
 

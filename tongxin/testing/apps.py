@@ -8,8 +8,11 @@ class TestingConfig(AppConfig):
     verbose_name = _("全员核酸")
 
     def ready(self) -> None:
-        from tongxin.notifications.kinds import ROBOT_AND_SMS, Kind, register
+        from tongxin.notifications.kinds import ROBOT_AND_SMS, Channel, Kind, register
 
-        # Households' phones get the SMS (see services.reminders); cadres the inbox (and SMS
-        # by preference); the responsible units' group robots the post.
+        # Cadres get the inbox (and SMS by preference) and units' group robots the post;
+        # households get their own text by SMS.
         register(Kind("test_reminder", _("核酸检测提醒"), ROBOT_AND_SMS))
+        register(
+            Kind("test_reminder_household", _("核酸检测提醒（居民）"), frozenset({Channel.SMS}))
+        )

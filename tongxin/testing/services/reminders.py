@@ -5,7 +5,6 @@ household's building, who has to ring them; showing them in clear there is audit
 """
 
 import datetime as dt
-import inspect
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
@@ -343,13 +342,6 @@ def mark(
 class SendResult:
     households: int
     phones: int
-    via_notify: bool
-
-
-def notify_supports_phones() -> bool:
-    from tongxin.notifications.services import notify
-
-    return "phones" in inspect.signature(notify).parameters
 
 
 def send_slot_reminders(round: TestRound, user: Any, slot: PlanSlot) -> SendResult:
@@ -369,23 +361,17 @@ def send_slot_reminders(round: TestRound, user: Any, slot: PlanSlot) -> SendResu
         if person.phone and person.phone not in phones_by_household[person.household_id]:
             phones_by_household[person.household_id].append(person.phone)
     phones = sorted({p for ps in phones_by_household.values() for p in ps})
-    cadres = responsible_cadres([slot.place])[slot.place_id]
-    units = responsible_units(slot.place)
     context = reminder_context(round, slot)
-    link = _reminders_link(round)
-    via_notify = notify_supports_phones()
-    kwargs: dict[str, Any] = {}
-    if via_notify:
-        kwargs["phones"] = phones
+    # Cadres and robots get the working note (who to phone); households the resident's text.
     notify(
         "test_reminder",
-        users=cadres,
-        units=units,
+        users=responsible_cadres([slot.place])[slot.place_id],
+        units=responsible_units(slot.place),
         context=context,
-        link=link,
+        link=_reminders_link(round),
         incident=round.incident,
-        **kwargs,
     )
+    notify("test_reminder_household", phones=phones, context=context, incident=round.incident)
     now = timezone.now()
     with transaction.atomic():
         existing = set(
@@ -404,21 +390,7 @@ def send_slot_reminders(round: TestRound, user: Any, slot: PlanSlot) -> SendResu
             ReminderEntry.objects.filter(round=round, household_id=household_id).update(
                 sms_sent_at=now, sms_count=len(numbers)
             )
-    if not via_notify and phones:
-        from tongxin.testing.tasks import send_household_sms
-
-        household_ids = sorted(phones_by_household)
-        transaction.on_commit(
-            lambda: _enqueue_sms(send_household_sms, round.pk, slot.pk, household_ids)
-        )
-    return SendResult(len(phones_by_household), len(phones), via_notify)
-
-
-def _enqueue_sms(task: Any, round_id: int, slot_id: int, household_ids: list[int]) -> None:
-    try:
-        task.enqueue(round_id, slot_id, household_ids)
-    except Exception:
-        logger.exception("could not queue reminder SMS for slot %s", slot_id)
+    return SendResult(len(phones_by_household), len(phones))
 
 
 def reminder_context(round: TestRound, slot: PlanSlot) -> dict[str, Any]:
@@ -442,40 +414,3 @@ def _reminders_link(round: TestRound) -> str:
         return reverse("testing:reminders", args=[round.pk])
     except NoReverseMatch:
         return ""
-
-
-def sms_text(round: TestRound, slot: PlanSlot) -> str:
-    from django.conf import settings
-    from django.template.loader import render_to_string
-    from django.utils import translation
-
-    with translation.override(settings.LANGUAGE_CODE):
-        text = render_to_string("testing/sms/reminder.txt", reminder_context(round, slot))
-    return " ".join(line.strip() for line in text.strip().splitlines() if line.strip())
-
-
-def deliver_household_sms(round_id: int, slot_id: int, household_ids: list[int]) -> int:
-    """Background: the SMS to each household's phones (until notify() takes phone lists).
-    Returns how many messages went out; a failing number is logged (masked) and skipped."""
-    from tongxin.core.masking import mask_phone
-    from tongxin.notifications.sms import SmsError, get_backend
-
-    slot = PlanSlot.objects.select_related("round", "place__parent", "round_point__point").get(
-        pk=slot_id, round_id=round_id
-    )
-    text = sms_text(slot.round, slot)
-    backend = get_backend()
-    sent = 0
-    seen: set[str] = set()
-    people = _expected(slot.round, [slot.place]).filter(household_id__in=household_ids)
-    for person in people.defer("document_number"):
-        phone = person.phone
-        if not phone or phone in seen:
-            continue
-        seen.add(phone)
-        try:
-            backend.send(phone, text)
-            sent += 1
-        except SmsError as exc:
-            logger.warning("reminder SMS to %s failed: %s", mask_phone(phone), exc)
-    return sent

@@ -52,6 +52,8 @@ def test_sending_texts_the_households_and_tells_the_cadre(
     household_texts = [line["text"] for line in lines if line["to"] in households_masked]
     assert all("1幢" in text and "阳光小区东门采样点" in text for text in household_texts)
     assert "03-06 07:00–09:00" in household_texts[0]
+    # Households get the resident's text, not the cadres' working note.
+    assert all("携带身份证件" in text and "包楼干部" not in text for text in household_texts)
     assert Message.objects.filter(user=cadres.a, notification__kind="test_reminder").exists()
     entries = ReminderEntry.objects.filter(round=slow_round, sms_sent_at__isnull=False)
     assert {e.household for e in entries} == {estates.h101, estates.h102}
