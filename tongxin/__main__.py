@@ -10,6 +10,9 @@ def main() -> None:
 
     argv = list(sys.argv)
     argv[0] = "tongxin"
+    # Django answers `help` itself; `tongxin help stats` is the help platform's figures.
+    if argv[1:3] == ["help", "stats"]:
+        argv[1] = "helpdesk"
     execute_from_command_line(argv)
 
 

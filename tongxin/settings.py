@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "tongxin.people",
     "tongxin.zones",
     "tongxin.testing",
+    "tongxin.helpdesk",
+    "tongxin.care",
     "tongxin.imports",
     "tongxin.web",
     "tongxin.demo",

@@ -12,5 +12,8 @@ urlpatterns = [
     path("directives/", include("tongxin.directives.urls")),
     path("zones/", include("tongxin.zones.urls")),
     path("testing/", include("tongxin.testing.urls")),
+    path("help/", include("tongxin.helpdesk.public_urls")),
+    path("helpdesk/", include("tongxin.helpdesk.urls")),
+    path("care/", include("tongxin.care.urls")),
     path("", include("tongxin.web.urls")),
 ]

@@ -23,6 +23,13 @@ class Perm(StrEnum):
     MANAGE_TESTING = "manage_testing"
     PLAN_TESTING = "plan_testing"
     REMIND_RESIDENTS = "remind_residents"
+    VIEW_HELP_REQUESTS = "view_help_requests"
+    TAKE_HELP_REQUESTS = "take_help_requests"
+    VIEW_CARE = "view_care"
+    MANAGE_CARE = "manage_care"
+    PLAN_GREEN_RUNS = "plan_green_runs"
+    MANAGE_HOSPITAL_SLOTS = "manage_hospital_slots"
+    VIEW_GREEN_RUNS = "view_green_runs"
 
 
 _ALL_ROLES: set[str] = set(Role)
@@ -50,6 +57,20 @@ GRANTS: dict[Perm, set[str]] = {  # type: ignore[dict-item]  # Role members are 
     Perm.MANAGE_TESTING: {Role.COMMAND_POST},
     Perm.PLAN_TESTING: {Role.COMMAND_POST, Role.UNIT_LEADER},
     Perm.REMIND_RESIDENTS: {Role.COMMAND_POST, Role.UNIT_LEADER, Role.GRID_STAFF},
+    Perm.VIEW_HELP_REQUESTS: {
+        Role.COMMAND_POST, Role.HELPDESK, Role.SUPPORT_TEAM, Role.UNIT_LEADER, Role.GRID_STAFF,
+    },
+    Perm.TAKE_HELP_REQUESTS: {Role.COMMAND_POST, Role.HELPDESK},
+    Perm.VIEW_CARE: {
+        Role.COMMAND_POST, Role.UNIT_LEADER, Role.GRID_STAFF, Role.HELPDESK, Role.TRANSFER,
+    },
+    Perm.MANAGE_CARE: {Role.COMMAND_POST, Role.UNIT_LEADER, Role.GRID_STAFF},
+    Perm.PLAN_GREEN_RUNS: {Role.COMMAND_POST, Role.TRANSFER, Role.UNIT_LEADER},
+    Perm.MANAGE_HOSPITAL_SLOTS: {Role.COMMAND_POST, Role.TRANSFER},
+    Perm.VIEW_GREEN_RUNS: {
+        Role.COMMAND_POST, Role.UNIT_LEADER, Role.GRID_STAFF, Role.HELPDESK, Role.TRANSFER,
+        Role.SUPPORT_TEAM,
+    },
 }  # fmt: skip
 
 

@@ -353,16 +353,21 @@ def build_operations(incident: Incident) -> None:
     """The incident in mid-operation: a zone layout like the report's and open directives in
     every state. Both loaders find what an earlier run made, so a re-run adds nothing."""
     from tongxin.directives.demo import load_demo_directives
-    from tongxin.zones.demo import load_demo_zones
-
     from tongxin.testing.demo import load_demo_testing
+    from tongxin.zones.demo import load_demo_zones
 
     now = timezone.now()
     load_demo_zones(incident, now)
+    from tongxin.care.demo import load_demo_care
+
+    load_demo_care(incident, now)
     load_demo_testing(incident, now)
     units = list(Unit.objects.filter(assignments__isnull=False).distinct().order_by("name"))
     command_post = User.objects.get(username=str(Role.COMMAND_POST))
     load_demo_directives(incident, units, command_post, now)
+    from tongxin.helpdesk.demo import load_demo_helpdesk
+
+    load_demo_helpdesk(incident, now)
 
 
 def build_demo(
