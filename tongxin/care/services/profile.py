@@ -15,8 +15,10 @@ from tongxin.audit.services import record
 from tongxin.care.models import WEEKDAY_DIGITS, CareNeed, NeedKind
 
 # Shown by the help desk and on every care and green-channel page (the report's rule).
+# The one wording of the rule, shown by the help platform and the green channels alike.
 NO_TEST_REQUIRED_NOTICE = gettext_lazy(
-    "急危重症、临产等紧急情况，任何环节不得以无核酸阴性证明为由拒绝或延误救治。"
+    "急危重症、临产等紧急情况：先救治、后查验。任何环节不得以没有核酸检测阴性证明为由"
+    "拒绝、推诿或延误救治。"
 )
 
 _WEEKDAY_NAMES = "一二三四五六日"

@@ -87,4 +87,4 @@ def test_tags_for_a_list_in_one_query(
 
 
 def test_the_emergency_notice_is_translatable_text() -> None:
-    assert "不得以无核酸阴性证明为由" in str(NO_TEST_REQUIRED_NOTICE)
+    assert "不得以没有核酸检测阴性证明为由" in str(NO_TEST_REQUIRED_NOTICE)

@@ -6,15 +6,11 @@ confirm or correct what is suggested.
 
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext_lazy as _
-
+from tongxin.care.services.profile import NO_TEST_REQUIRED_NOTICE
 from tongxin.helpdesk.models import PRIORITY_RANK, Category, KeywordRule, Priority, higher
 
 # The national rule for emergencies, shown with every emergency request to every team.
-EMERGENCY_RULE = _(
-    "急危重症、临产等紧急情况：先救治、后查验。任何环节不得以没有核酸检测阴性证明为由"
-    "拒绝、推诿或延误救治。"
-)
+EMERGENCY_RULE = NO_TEST_REQUIRED_NOTICE
 EMERGENCY_CATEGORIES = {Category.EMERGENCY}
 
 
