@@ -3,6 +3,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,7 +25,7 @@ class PolicyEdition(models.Model):
         ordering = ["-effective_from"]
 
     def __str__(self) -> str:
-        return self.name
+        return gettext(self.name)  # bundled editions' names are in the catalogue (names.py)
 
     def rule(self, *keys: str, default: Any = None) -> Any:
         node: Any = self.rules

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # Fill colours by restrictiveness, most restrictive first, when the edition names none
@@ -61,7 +62,8 @@ def zone_kinds(edition: Any) -> list[ZoneKind]:
         kinds.append(
             ZoneKind(
                 code=item["code"],
-                name=item.get("name", item["code"]),
+                # Shown in the reader's language when the catalogue has the name.
+                name=gettext(item.get("name", item["code"])),
                 rank=int(item.get("rank", 0)),
                 colour=_colour(item.get("color"), index),
                 leave_home=item.get("leave_home"),

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from tongxin.audit.models import AuditAction
 from tongxin.audit.services import record
@@ -21,12 +21,21 @@ NO_TEST_REQUIRED_NOTICE = gettext_lazy(
     "拒绝、推诿或延误救治。"
 )
 
-_WEEKDAY_NAMES = "一二三四五六日"
+# Short weekday names as a schedule is written: 周一/三/五 in Chinese, Mon/Wed/Fri in English.
+_WEEKDAY_NAMES = (
+    pgettext_lazy("weekday", "一"),
+    pgettext_lazy("weekday", "二"),
+    pgettext_lazy("weekday", "三"),
+    pgettext_lazy("weekday", "四"),
+    pgettext_lazy("weekday", "五"),
+    pgettext_lazy("weekday", "六"),
+    pgettext_lazy("weekday", "日"),
+)
 
 
 def weekdays_label(digits: str) -> str:
     """ "135" → "周一/三/五" (the way a schedule is said and written)."""
-    names = [_WEEKDAY_NAMES[int(d) - 1] for d in sorted(set(digits)) if d in WEEKDAY_DIGITS]
+    names = [str(_WEEKDAY_NAMES[int(d) - 1]) for d in sorted(set(digits)) if d in WEEKDAY_DIGITS]
     if not names:
         return ""
     return _("周") + "/".join(names)
