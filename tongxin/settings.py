@@ -10,6 +10,7 @@ TONGXIN_ALLOWED_HOSTS   comma-separated host names
 TONGXIN_TASKS_BACKEND   dotted path of the django-tasks backend
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -179,6 +180,14 @@ TONGXIN_WEBHOOK_TIMEOUT_SECONDS = float(env("TONGXIN_WEBHOOK_TIMEOUT_SECONDS", "
 TONGXIN_SITE_URL = env("TONGXIN_SITE_URL", "")
 # Minutes past a directive's deadline before the command post (not just the unit) is told.
 TONGXIN_DIRECTIVE_ESCALATION_MINUTES = int(env("TONGXIN_DIRECTIVE_ESCALATION_MINUTES", "60"))
+
+# The help platform: time limits per priority as JSON ({"urgent": {"contact": 30, "close": 240},
+# ...}; defaults in tongxin/helpdesk/conf.py), escalation, the public hotline number, and the
+# request header carrying the client address behind a reverse proxy (for rate limits).
+TONGXIN_HELPDESK_LIMITS = json.loads(env("TONGXIN_HELPDESK_LIMITS") or "{}")
+TONGXIN_HELPDESK_ESCALATION_MINUTES = int(env("TONGXIN_HELPDESK_ESCALATION_MINUTES", "30"))
+TONGXIN_HELPDESK_HOTLINE = env("TONGXIN_HELPDESK_HOTLINE")
+TONGXIN_HELPDESK_CLIENT_IP_HEADER = env("TONGXIN_HELPDESK_CLIENT_IP_HEADER")
 
 LOGGING = {
     "version": 1,
