@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from tongxin.accounts.jurisdiction import jurisdiction_of
 from tongxin.accounts.permissions import Perm
+from tongxin.care.services.profile import special_population_counts
 from tongxin.incidents.models import Incident
 from tongxin.places.models import Place, PlaceKind
 from tongxin.places.services import county
@@ -180,6 +181,7 @@ def zone_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "inside": [(d, kind_of(d)) for d in inside],
             "history": services.zone_history(place, incident),
             "units": services.units_in_zone(designation),
+            "special_populations": special_population_counts(place, user),
             "positives": PositiveFinding.objects.visible_to(user)
             .filter(incident=incident, place__path__startswith=place.path)
             .select_related("place")[:20],

@@ -96,3 +96,17 @@ def test_a_round_recorded_on_the_page_counts_for_lifting(client, town, incident,
     assert response.status_code == 302 and response.url == reverse("zones:list")
     zone.refresh_from_db()
     assert zone.ended_how == "lifted" and "连续14天无新增阳性" in zone.end_reason
+
+
+def test_a_zone_shows_its_special_populations(client, town, incident, chief) -> None:
+    from tongxin.care.models import NeedKind
+    from tongxin.care.services.registry import add_need
+
+    elder, other = PersonFactory(household=town.h101), PersonFactory(household=town.h201)
+    add_need(chief, elder, NeedKind.ELDERLY_ALONE)
+    add_need(chief, other, NeedKind.ELDERLY_ALONE)
+    zone = designate_zone(town.sunny, "controlled", incident, at=local(6), reason="管控")
+    client.force_login(chief)
+    response = client.get(reverse("zones:detail", args=[zone.pk]))
+    assert response.context["special_populations"] == {str(NeedKind.ELDERLY_ALONE.label): 2}
+    assert "重点人群" in response.content.decode()
