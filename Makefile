@@ -31,6 +31,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/import_residents.py
 	$(BIN)/python bench/planner.py
+	$(BIN)/python bench/sample_upload.py
 
 clean:
 	rm -rf $(VENV) var bench/out

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "tongxin.people",
     "tongxin.zones",
     "tongxin.testing",
+    "tongxin.sampling",
     "tongxin.helpdesk",
     "tongxin.care",
     "tongxin.imports",

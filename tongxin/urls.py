@@ -12,6 +12,7 @@ urlpatterns = [
     path("directives/", include("tongxin.directives.urls")),
     path("zones/", include("tongxin.zones.urls")),
     path("testing/", include("tongxin.testing.urls")),
+    path("sampling/", include("tongxin.sampling.urls")),
     path("help/", include("tongxin.helpdesk.public_urls")),
     path("helpdesk/", include("tongxin.helpdesk.urls")),
     path("care/", include("tongxin.care.urls")),

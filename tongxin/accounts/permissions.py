@@ -30,6 +30,12 @@ class Perm(StrEnum):
     PLAN_GREEN_RUNS = "plan_green_runs"
     MANAGE_HOSPITAL_SLOTS = "manage_hospital_slots"
     VIEW_GREEN_RUNS = "view_green_runs"
+    RECORD_SAMPLES = "record_samples"
+    IMPORT_RESULTS = "import_results"
+    VIEW_COVERAGE = "view_coverage"
+    MANAGE_SAMPLING = "manage_sampling"
+    HANDOVER_SAMPLES = "handover_samples"
+    VIEW_RECALLS = "view_recalls"
 
 
 _ALL_ROLES: set[str] = set(Role)
@@ -67,6 +73,15 @@ GRANTS: dict[Perm, set[str]] = {  # type: ignore[dict-item]  # Role members are 
     Perm.MANAGE_CARE: {Role.COMMAND_POST, Role.UNIT_LEADER, Role.GRID_STAFF},
     Perm.PLAN_GREEN_RUNS: {Role.COMMAND_POST, Role.TRANSFER, Role.UNIT_LEADER},
     Perm.MANAGE_HOSPITAL_SLOTS: {Role.COMMAND_POST, Role.TRANSFER},
+    Perm.RECORD_SAMPLES: {Role.TEST_POINT, Role.COMMAND_POST},
+    Perm.IMPORT_RESULTS: {Role.LAB_LIAISON, Role.COMMAND_POST},
+    Perm.VIEW_COVERAGE: {Role.COMMAND_POST, Role.UNIT_LEADER, Role.GRID_STAFF, Role.TEST_POINT},
+    Perm.MANAGE_SAMPLING: {Role.COMMAND_POST, Role.UNIT_LEADER},
+    Perm.HANDOVER_SAMPLES: {Role.TEST_POINT, Role.LAB_LIAISON, Role.COMMAND_POST, Role.TRANSFER},
+    Perm.VIEW_RECALLS: {
+        Role.COMMAND_POST, Role.UNIT_LEADER, Role.GRID_STAFF, Role.INVESTIGATOR,
+        Role.LAB_LIAISON, Role.TEST_POINT,
+    },
     Perm.VIEW_GREEN_RUNS: {
         Role.COMMAND_POST, Role.UNIT_LEADER, Role.GRID_STAFF, Role.HELPDESK, Role.TRANSFER,
         Role.SUPPORT_TEAM,

@@ -4,7 +4,6 @@ Machines send `Authorization: Bearer tx_…` (`tongxin create_api_token`); the b
 session and Django's CSRF token. Anything outside the caller's jurisdiction is 404.
 """
 
-from django.apps import apps
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -18,6 +17,7 @@ from tongxin.api.imports import exports_router
 from tongxin.api.imports import router as imports_router
 from tongxin.api.places import router as places_router
 from tongxin.api.residents import router as residents_router
+from tongxin.api.sampling import router as sampling_router
 from tongxin.people.services import PermissionDenied
 
 api = NinjaAPI(
@@ -38,10 +38,7 @@ api.add_router("/residents/", residents_router)
 api.add_router("/imports/", imports_router)
 api.add_router("/exports/", exports_router)
 
-if apps.is_installed("tongxin.sampling"):
-    from tongxin.api.sampling import router as sampling_router
-
-    api.add_router("/sampling/", sampling_router)
+api.add_router("/sampling/", sampling_router)
 api.add_router("/helpdesk/", helpdesk_router)
 api.add_router("/care/", care_router)
 

@@ -362,6 +362,9 @@ def build_operations(incident: Incident) -> None:
 
     load_demo_care(incident, now)
     load_demo_testing(incident, now)
+    from tongxin.sampling.demo import load_demo_sampling
+
+    load_demo_sampling(incident, now)
     units = list(Unit.objects.filter(assignments__isnull=False).distinct().order_by("name"))
     command_post = User.objects.get(username=str(Role.COMMAND_POST))
     load_demo_directives(incident, units, command_post, now)

@@ -1,0 +1,796 @@
+"""Benchmark: the bulk sample upload on PostgreSQL through gunicorn, its COPY baseline, and live
+coverage for a county of 400,000 residents.
+
+    .venv/bin/python bench/sample_upload.py                  # everything (about five minutes)
+    .venv/bin/python bench/sample_upload.py --events 100000  # a shorter upload run
+    .venv/bin/python bench/sample_upload.py --no-docs        # do not touch docs/performance.md
+    .venv/bin/python bench/sample_upload.py --reuse          # keep the seeded database
+
+It drops and creates the PostgreSQL database `tongxin_bench` on the local server (over its
+Unix socket, as the current OS user; `--db` names another), migrates it, and seeds a county:
+8 townships, 40 communities, 200 estates, 4,000 buildings, 160,000 households, 400,000
+residents (encrypted ID numbers, blind indexes, masks, exactly as the importer writes them),
+150 test points, three rounds over the whole county, a controlled estate and a sealed building,
+and 1% exemptions. Seeding uses COPY and is not what is measured.
+
+Then, timed:
+
+1. **Upload.** gunicorn (the production WSGI server, `--workers 3`, sync workers) serves the
+   app on 127.0.0.1; `--clients 4` threads POST batches of 1,000 events (`--batch`) to
+   /api/v1/sampling/events with a bearer token, over keep-alive connections (http.client).
+   Every event carries the resident's raw ID number, as a point's device reads it from the
+   card, so the server validates it (GB 11643 check digit), computes its blind index, resolves
+   the person, the tube (10-in-1, opened by the event), the round and the point, checks for a
+   repeat in the round and dedupes by the client event id. One batch in fifty is sent a
+   second time (a device that lost the answer), and must come back all "duplicate". Rounds 1
+   and 2 get 80% of the residents, round 3 gets 90%: 1,000,000 events in all by default.
+2. **COPY baseline.** The same 1,000,000 stored rows, COPYed (binary) into an empty table
+   made `LIKE sampling_sampleevent INCLUDING ALL` (same columns, indexes and unique
+   constraint): what PostgreSQL itself can take on this machine.
+3. **Coverage.** For round 3 (90% done): the county summary (`coverage_report(round)`) and
+   the untested list of one estate (`untested(round, estate)`), each timed cold once and then
+   as the median of 10 runs, in process on the same database.
+
+Figures go into docs/performance.md (between the sample-upload markers).
+"""
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out" / "sample_upload"
+DOC = ROOT / "docs" / "performance.md"
+BEGIN, END = "<!-- bench:sample_upload -->", "<!-- /bench:sample_upload -->"
+BIN = ROOT / ".venv" / "bin"
+
+TOWNSHIPS, COMMUNITIES, ESTATES, BUILDINGS, HOUSEHOLDS = 8, 5, 5, 20, 40
+POINTS = 150
+ROUND_SHARE = (0.8, 0.8, 0.9)  # residents sampled in rounds 1, 2, 3
+POOL = 10
+RESEND_EVERY = 50
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
+GIVEN = (
+    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚华国志海燕红玉凤文梅涵浩然宇轩欣怡梓诺思远嘉俊"
+)
+
+sys.path.insert(0, str(ROOT))
+from tongxin.core.idnumbers import check_char  # noqa: E402  (plain function, no Django)
+
+BIRTH_DAYS = 29000  # 1940-01-01 + up to ~79 years
+
+
+def id_number(i: int) -> str:
+    """The i-th seeded resident's ID number: unique, valid, computable by the clients."""
+    birth = dt.date(1940, 1, 1) + dt.timedelta(days=i % BIRTH_DAYS)
+    first17 = f"330824{birth:%Y%m%d}{i // BIRTH_DAYS:03d}"
+    return first17 + check_char(first17)
+
+
+def base36(n: int, width: int = 4) -> str:
+    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    out = ""
+    while n:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+    return out.rjust(width, "0")
+
+
+def environment(args: argparse.Namespace) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "TONGXIN_DATA_DIR": str(OUT),
+            "TONGXIN_DATABASE_URL": f"postgres:///{args.db}",
+            "TONGXIN_DEBUG": "0",
+            "TONGXIN_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "TONGXIN_LOG_LEVEL": "WARNING",
+            "TONGXIN_DB_CONN_MAX_AGE": "600",
+        }
+    )
+    env.setdefault("DJANGO_SETTINGS_MODULE", "tongxin.settings")
+    return env
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+# --- database and seed ------------------------------------------------------------------------
+
+
+def recreate_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect("dbname=postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def migrate(env: dict[str, str]) -> None:
+    subprocess.run([str(BIN / "tongxin"), "migrate", "--noinput", "-v", "0"], env=env, check=True)
+
+
+def _copy(cursor: Any, table: str, columns: list[str], rows: Any) -> None:
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def seed(args: argparse.Namespace) -> dict[str, Any]:
+    """The county, its residents, points, rounds and zones. Returns what the clients need."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from tongxin.accounts.models import ApiToken, Role, User
+    from tongxin.core import crypto
+    from tongxin.core.masking import mask_document
+    from tongxin.core.text import pinyin_keys
+    from tongxin.incidents.models import PolicyEdition
+    from tongxin.incidents.services import open_incident
+    from tongxin.places.models import Place, PlaceKind
+    from tongxin.places.services import create_county
+    from tongxin.testing.models import (
+        Exemption,
+        ExemptionReason,
+        RoundPoint,
+        RoundStatus,
+        TestPoint,
+    )
+    from tongxin.testing.services.rounds import create_round, set_status
+    from tongxin.units.models import Unit, UnitAssignment, UnitKind
+    from tongxin.zones.services import designate_zone
+
+    started = time.monotonic()
+    rng = random.Random(20220305)
+    now = timezone.now()
+    county = create_county("同心县", "330899")
+    places: list[tuple[Any, ...]] = []
+    next_id = [Place.objects.order_by("-pk").values_list("pk", flat=True).first() + 1]
+    estates: list[tuple[int, str]] = []
+    households: list[int] = []
+    estate_index: dict[int, int] = {}
+
+    def add(parent_id: int, parent_path: str, parent_address: str, kind: str, key: str,
+            name: str, index: int, numchild: int) -> tuple[int, str, str]:  # fmt: skip
+        pk = next_id[0]
+        next_id[0] += 1
+        path = parent_path + base36(index)
+        address = f"{parent_address} {name}"
+        places.append(
+            (pk, path, len(path) // 4, numchild, parent_id, kind, name, key, "", address, now)
+        )
+        return pk, path, address
+
+    for t in range(1, TOWNSHIPS + 1):
+        tid, tpath, taddr = add(county.pk, county.path, county.address, PlaceKind.TOWNSHIP,
+                                f"第{t}街道", f"第{t}街道", t, COMMUNITIES)  # fmt: skip
+        for c in range(1, COMMUNITIES + 1):
+            cid, cpath, caddr = add(tid, tpath, taddr, PlaceKind.COMMUNITY, f"{t}-{c}社区",
+                                    f"{t}-{c}社区", c, ESTATES)  # fmt: skip
+            for e in range(1, ESTATES + 1):
+                eid, epath, eaddr = add(cid, cpath, caddr, PlaceKind.ESTATE, f"{t}{c}{e}苑",
+                                        f"{t}{c}{e}苑", e, BUILDINGS)  # fmt: skip
+                estates.append((eid, epath))
+                for b in range(1, BUILDINGS + 1):
+                    bid, bpath, baddr = add(eid, epath, eaddr, PlaceKind.BUILDING, str(b),
+                                            f"{b}幢", b, HOUSEHOLDS)  # fmt: skip
+                    for h in range(1, HOUSEHOLDS + 1):
+                        room = f"{(h - 1) // 4 + 1}0{(h - 1) % 4 + 1}"
+                        hid, _p, _a = add(bid, bpath, baddr, PlaceKind.HOUSEHOLD, room,
+                                          f"{room}室", h, 0)  # fmt: skip
+                        households.append(hid)
+                        estate_index[hid] = len(estates) - 1
+    with connection.cursor() as cursor:
+        _copy(
+            cursor.cursor,
+            "places_place",
+            [
+                "id",
+                "path",
+                "depth",
+                "numchild",
+                "parent_id",
+                "kind",
+                "name",
+                "key",
+                "code",
+                "address",
+                "created_at",
+            ],
+            places,
+        )
+        cursor.execute(
+            "UPDATE places_place SET numchild = %s WHERE id = %s", [TOWNSHIPS, county.pk]
+        )
+        cursor.execute("SELECT setval('places_place_id_seq', %s)", [next_id[0]])
+    say(f"  places: {len(places):,} ({time.monotonic() - started:.1f} s)")
+
+    # Residents: 2 or 3 per household (on average 2.5), until the wanted number.
+    t0 = time.monotonic()
+    names = [
+        rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(["", *GIVEN]) for _ in range(3000)
+    ]
+    keys = {n: pinyin_keys(n) for n in names}
+    blind = crypto.blind_index
+    encrypt = crypto.encrypt
+    statuses = ["resident"] * 95 + ["registered_absent"] * 3 + ["temporary"] * 2
+    person_rows = []
+    person_households: list[int] = []
+    i = 0
+    for number, household in enumerate(households):
+        for _ in range(3 if number % 2 else 2):
+            if i >= args.residents:
+                break
+            number = id_number(i)
+            name = names[i % len(names)]
+            pinyin, initials = keys[name]
+            birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+            person_rows.append(
+                (i + 1, name, pinyin, initials, "resident_id", encrypt(number),
+                 blind("resident_id", number), mask_document(number), number[-4:],
+                 "M" if int(number[16]) % 2 else "F", birth, "", "", "", "", household,
+                 statuses[i % 100], "", now, now)
+            )  # fmt: skip
+            person_households.append(household)
+            i += 1
+    with connection.cursor() as cursor:
+        _copy(
+            cursor.cursor,
+            "people_person",
+            [
+                "id",
+                "name",
+                "name_pinyin",
+                "name_initials",
+                "document_type",
+                "document_number",
+                "document_bidx",
+                "document_masked",
+                "document_last4",
+                "sex",
+                "birth_date",
+                "phone",
+                "phone_bidx",
+                "phone_masked",
+                "phone_last4",
+                "household_id",
+                "residence_status",
+                "notes",
+                "created_at",
+                "updated_at",
+            ],
+            person_rows,
+        )
+        cursor.execute("SELECT setval('people_person_id_seq', %s)", [len(person_rows) + 1])
+        cursor.execute("ANALYZE places_place")
+        cursor.execute("ANALYZE people_person")
+    say(f"  residents: {len(person_rows):,} ({time.monotonic() - t0:.1f} s)")
+
+    with transaction.atomic():
+        edition = PolicyEdition.objects.get(code="np-8")
+        start = now - dt.timedelta(days=5)
+        incident = open_incident("基准测试疫情", edition, started_at=start - dt.timedelta(days=1))
+        unit = Unit.objects.create(name="县人民医院采样队", kind=UnitKind.MEDICAL)
+        UnitAssignment.objects.create(unit=unit, place=county, starts_on=start.date())
+        chief = User.objects.create_user("command", role=Role.COMMAND_POST, password=None)
+        device = User.objects.create_user("device", role=Role.TEST_POINT, unit=unit, password=None)
+        _token, key = ApiToken.issue(device, "采样终端（基准测试）")
+        rounds = []
+        for r in range(3):
+            test_round = create_round(
+                incident, f"第{r + 1}轮全员核酸", start + dt.timedelta(days=r),
+                start + dt.timedelta(days=r, hours=23), [county], by=chief,
+            )  # fmt: skip
+            set_status(test_round, RoundStatus.ACTIVE)
+            rounds.append(test_round)
+        estate_places = {p.pk: p for p in Place.objects.filter(kind=PlaceKind.ESTATE)}
+        points = [
+            TestPoint.objects.create(
+                name=f"采样点{n + 1}",
+                place=estate_places[estates[n % len(estates)][0]],
+                opens_at=dt.time(6),
+                closes_at=dt.time(22),
+                samplers=4,
+            )
+            for n in range(POINTS)
+        ]
+        for test_round in rounds:
+            RoundPoint.objects.bulk_create([RoundPoint(round=test_round, point=p) for p in points])
+        # A controlled estate with a sealed building inside, as on the report's first night.
+        controlled = estate_places[estates[0][0]]
+        designate_zone(controlled, "controlled", incident, at=start, reason="基准测试",
+                       decided_by=chief)  # fmt: skip
+        sealed = Place.objects.filter(parent=controlled, kind=PlaceKind.BUILDING).order_by("path")[
+            2
+        ]
+        designate_zone(sealed, "sealed", incident, at=start, reason="基准测试", decided_by=chief)
+        # 1% exemptions in the measured round, all among the people it leaves untested.
+        reasons = list(ExemptionReason.values)
+        Exemption.objects.bulk_create(
+            [
+                Exemption(round=rounds[2], person_id=pk, reason=reasons[pk % len(reasons)])
+                for pk in range(4, len(person_rows) + 1, 100)
+            ]
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    say(f"  seeded in {time.monotonic() - started:.1f} s")
+    return {
+        "token": key,
+        "rounds": [r.pk for r in rounds],
+        "starts": [r.starts_at for r in rounds],
+        "points": [p.pk for p in points],
+        "estates": estates,
+        "people": len(person_rows),
+        "households": person_households,
+        "estate_of": estate_index,
+        "statuses": [row[16] for row in person_rows],
+    }
+
+
+# --- the upload -------------------------------------------------------------------------------
+
+
+def round_people(r: int, people: int) -> list[int]:
+    """Who round r samples: 80%, 80% and 90% of the residents (the rest are its untested)."""
+    skip = {3} if ROUND_SHARE[r] >= 0.9 else {3, 7}
+    return [p for p in range(people) if p % 10 not in skip]
+
+
+def batch_plan(info: dict[str, Any], total: int, size: int) -> list[tuple[int, int, list[int]]]:
+    """(round index, first tube number, person indices) per batch, up to `total` events.
+    Batches hold whole tubes (the size is a multiple of the pool)."""
+    size -= size % POOL
+    plan = []
+    left = total
+    for r in range(3):
+        people = round_people(r, info["people"])[:left]
+        left -= len(people)
+        for start in range(0, len(people), size):
+            plan.append((r, start // POOL, people[start : start + size]))
+        if left <= 0:
+            break
+    return plan
+
+
+class Client(threading.Thread):
+    def __init__(self, port: int, token: str, work: Any, info: dict[str, Any], body: Any) -> None:
+        super().__init__(daemon=True)
+        self.port, self.token, self.work, self.info, self.body = port, token, work, info, body
+        self.latencies: list[float] = []
+        self.counts = {"stored": 0, "duplicate": 0, "refused": 0, "warnings": 0}
+        self.resend_ok = 0
+        self.errors: list[str] = []
+
+    def post(self, conn: http.client.HTTPConnection, data: bytes) -> dict[str, Any]:
+        headers = {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"}
+        for attempt in range(3):
+            try:
+                started = time.perf_counter()
+                conn.request("POST", "/api/v1/sampling/events", body=data, headers=headers)
+                response = conn.getresponse()
+                payload = response.read()
+                self.latencies.append(time.perf_counter() - started)
+                if response.status != 200:
+                    raise RuntimeError(f"HTTP {response.status}: {payload[:300]!r}")
+                return json.loads(payload)
+            except (ConnectionError, http.client.HTTPException):
+                conn.close()
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def run(self) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
+        try:
+            for number, item in self.work:
+                data = self.body(item)
+                result = self.post(conn, data)
+                for key in self.counts:
+                    self.counts[key] += result[key]
+                if number % RESEND_EVERY == 0:
+                    again = self.post(conn, data)
+                    if again["duplicate"] == len(item[2]) and not again["stored"]:
+                        self.resend_ok += 1
+                    else:
+                        self.errors.append(f"resend of batch {number} stored {again['stored']}")
+        except Exception as exc:  # reported by the main thread
+            self.errors.append(repr(exc))
+        finally:
+            conn.close()
+
+
+def server_processes(master: int, db: str) -> list[int]:
+    """gunicorn's workers and the PostgreSQL backends serving them (their connections are
+    kept open between requests), whose CPU time is what the upload costs."""
+    workers = []
+    for task in Path(f"/proc/{master}/task").iterdir():
+        children = (task / "children").read_text().split()
+        workers += [int(c) for c in children]
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [db],
+        )
+        backends = [row[0] for row in cursor.fetchall()]
+    return workers + backends
+
+
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU seconds of each of these processes so far (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    seconds = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return seconds
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU used between two readings; a process that appeared meanwhile (a database backend
+    opened by a worker's first request) counts from zero."""
+    return sum(after[pid] - before.get(pid, 0.0) for pid in after)
+
+
+def run_upload(args: argparse.Namespace, env: dict[str, str], info: dict[str, Any]) -> dict:
+    plan = batch_plan(info, args.events, args.batch)
+    estate_of = info["estate_of"]
+    households = info["households"]
+    points = info["points"]
+    spans = [len(round_people(r, info["people"])) for r in range(3)]
+
+    def body(item: tuple[int, int, list[int]]) -> bytes:
+        r, first_tube, people = item
+        start = info["starts"][r]
+        step = 20 * 3600 / max(spans[r], 1)
+        events = []
+        for n, p in enumerate(people):
+            tube = first_tube + n // POOL
+            sampled = start + dt.timedelta(seconds=(first_tube * POOL + n) * step)
+            events.append(
+                {
+                    "id": str(uuid.UUID(int=(0xB0 << 120) | (r << 64) | p)),
+                    "tube": f"R{r + 1}T{tube:07d}",
+                    "document_number": id_number(p),
+                    "sampled_at": sampled.isoformat(),
+                    "point": points[estate_of[households[p]] % len(points)],
+                }
+            )
+        payload = {"round": info["rounds"][r], "tube_mode": "pool_10", "events": events}
+        return json.dumps(payload, ensure_ascii=False).encode()
+
+    port = args.port
+    log = open(OUT / "gunicorn.log", "w")  # noqa: SIM115  (closed after the server stops)
+    server = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "tongxin.wsgi",
+            "--workers",
+            str(args.workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "300",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/api/v1/openapi.json")
+                conn.getresponse().read()
+                conn.close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("gunicorn did not start; see bench/out/") from None
+                time.sleep(0.3)
+        # Warm each worker (imports, first connection) outside the measurement.
+        for _ in range(args.workers * 2):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("GET", "/api/v1/openapi.json")
+            conn.getresponse().read()
+            conn.close()
+        servers = server_processes(server.pid, args.db)
+        cpu_start = cpu_seconds(servers)
+        load_start = os.getloadavg()[0]
+        lock = threading.Lock()
+        numbered = iter(enumerate(plan, start=1))
+
+        def work() -> Any:
+            while True:
+                with lock:
+                    item = next(numbered, None)
+                if item is None:
+                    return
+                yield item
+
+        clients = [Client(port, info["token"], work(), info, body) for _ in range(args.clients)]
+        say(f"  {len(plan):,} batches, {args.clients} clients, {args.workers} workers …")
+        started = time.perf_counter()
+        cpu_before = os.times()
+        for client in clients:
+            client.start()
+        for client in clients:
+            client.join()
+        elapsed = time.perf_counter() - started
+        server_cpu = cpu_used(cpu_start, cpu_seconds(server_processes(server.pid, args.db)))
+        client_cpu = sum(os.times()[:2]) - sum(cpu_before[:2])
+        load_end = os.getloadavg()[0]
+    finally:
+        server.terminate()
+        server.wait(30)
+        log.close()
+    errors = [e for c in clients for e in c.errors]
+    if errors:
+        raise RuntimeError(f"upload failed: {errors[:3]}")
+    counts = {k: sum(c.counts[k] for c in clients) for k in clients[0].counts}
+    latencies = sorted(x for c in clients for x in c.latencies)
+    return {
+        "server_cpu": server_cpu,
+        "client_cpu": client_cpu,
+        "load": (load_start, load_end),
+        "events": sum(len(p[2]) for p in plan),
+        "batches": len(plan),
+        "resent": sum(c.resend_ok for c in clients),
+        "seconds": elapsed,
+        "rate": counts["stored"] / elapsed,
+        "counts": counts,
+        "p50_ms": 1000 * statistics.median(latencies),
+        "p95_ms": 1000 * latencies[int(len(latencies) * 0.95) - 1],
+    }
+
+
+# --- COPY baseline ----------------------------------------------------------------------------
+
+
+def copy_baseline() -> dict[str, Any]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        raw.execute("DROP TABLE IF EXISTS bench_copy")
+        raw.execute("CREATE TABLE bench_copy (LIKE sampling_sampleevent INCLUDING ALL)")
+        buffer = bytearray()
+        with raw.copy("COPY sampling_sampleevent TO STDOUT (FORMAT binary)") as copy:
+            for chunk in copy:
+                buffer += chunk
+        rows = raw.execute("SELECT count(*) FROM sampling_sampleevent").fetchone()[0]
+    connection.commit() if not connection.get_autocommit() else None
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        with raw.copy("COPY bench_copy FROM STDIN (FORMAT binary)") as copy:
+            view = memoryview(buffer)
+            for start in range(0, len(view), 1 << 20):
+                copy.write(view[start : start + (1 << 20)])
+    elapsed = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE bench_copy")
+    return {"rows": rows, "seconds": elapsed, "rate": rows / elapsed, "mb": len(buffer) / 1e6}
+
+
+# --- coverage ---------------------------------------------------------------------------------
+
+
+def time_it(fn: Any, runs: int = 10) -> tuple[float, float, Any]:
+    started = time.perf_counter()
+    result = fn()
+    cold = time.perf_counter() - started
+    warm = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        warm.append(time.perf_counter() - started)
+    return cold * 1000, statistics.median(warm) * 1000, result
+
+
+def coverage_timings(info: dict[str, Any]) -> dict[str, Any]:
+    from tongxin.places.models import Place
+    from tongxin.sampling.services.coverage import coverage_report, recount, untested
+    from tongxin.testing.models import TestRound
+
+    test_round = TestRound.objects.select_related("incident").get(pk=info["rounds"][2])
+    estate = Place.objects.get(pk=info["estates"][17][0])
+    started = time.perf_counter()
+    recount(test_round)
+    recount_ms = (time.perf_counter() - started) * 1000
+    cold, warm, report = time_it(lambda: coverage_report(test_round))
+    e_cold, e_warm, rows = time_it(lambda: untested(test_round, estate))
+    return {
+        "recount_ms": recount_ms,
+        "summary_cold_ms": cold,
+        "summary_ms": warm,
+        "estate_cold_ms": e_cold,
+        "estate_ms": e_warm,
+        "should": report["should_test"],
+        "sampled": report["sampled"],
+        "untested": report["untested"],
+        "estate": estate.name,
+        "estate_untested": len(rows),
+    }
+
+
+# --- report -----------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    import django
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg = cursor.fetchone()[0]
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
+        f"Django {django.get_version()}, PostgreSQL {pg.split()[0]}, Linux {platform.release()}"
+    )
+
+
+def write_docs(args: argparse.Namespace, up: dict, copy: dict, cov: dict, where: str) -> str:
+    ratio = copy["rate"] / up["rate"] if up["rate"] else float("inf")
+    verdict = "meets" if up["rate"] >= 5000 else "does NOT meet"
+    load = os.getloadavg()[0]
+    counts = up["counts"]
+    per_event = 1e6 * up["server_cpu"] / max(counts["stored"], 1)
+    capacity = 2 * counts["stored"] / max(up["server_cpu"], 1e-9)
+    rows = [
+        ("events sent (validated, deduplicated)",
+         f"{up['events']:,} in {up['batches']:,} batches"),
+        ("stored / duplicate / refused",
+         f"{counts['stored']:,} / {counts['duplicate']:,} / {counts['refused']:,} "
+         f"({counts['warnings']:,} stored with a warning)"),
+        ("batches sent twice (all came back duplicate)", f"{up['resent']:,}"),
+        ("wall time", f"{up['seconds']:.1f} s"),
+        ("**events stored per second**",
+         f"**{up['rate']:,.0f}** ({verdict} the 5,000/s target)"),
+        ("batch latency p50 / p95", f"{up['p50_ms']:.0f} ms / {up['p95_ms']:.0f} ms"),
+        ("server CPU (gunicorn workers + their PostgreSQL backends)",
+         f"{up['server_cpu']:.0f} s: {per_event:.0f} µs per event (two idle cores: "
+         f"about {capacity:,.0f} events/s)"),
+        ("clients' CPU (building and reading the JSON)", f"{up['client_cpu']:.0f} s"),
+        ("load average at start / end of the upload",
+         f"{up['load'][0]:.1f} / {up['load'][1]:.1f}"),
+        (f"raw `COPY` (binary) of the same {copy['rows']:,} rows into an equivalent table",
+         f"{copy['seconds']:.1f} s, {copy['rate']:,.0f} rows/s"),
+        ("ratio COPY : upload", f"{ratio:.1f} : 1"),
+        (f"coverage, county summary (round 3: {cov['should']:,} should test, "
+         f"{cov['sampled']:,} sampled)",
+         f"{cov['summary_ms']:.0f} ms (first call {cov['summary_cold_ms']:.0f} ms)"),
+        (f"coverage, untested list of one estate ({cov['estate']}, "
+         f"{cov['estate_untested']:,} people)",
+         f"{cov['estate_ms']:.0f} ms (first call {cov['estate_cold_ms']:.0f} ms)"),
+        ("coverage recount from the registry (in the background, at most every 5 minutes)",
+         f"{cov['recount_ms'] / 1000:.1f} s"),
+    ]  # fmt: skip
+    table = "\n".join(f"| {k} | {v} |" for k, v in rows)
+    text = f"""{BEGIN}
+### Figures
+
+Command: `.venv/bin/python bench/sample_upload.py` (`--events {args.events}
+--clients {args.clients} --workers {args.workers} --batch {args.batch}`), run on
+{dt.date.today():%Y-%m-%d}, {where}.
+
+| measure | figure |
+|---|---|
+{table}
+
+Everything (gunicorn, PostgreSQL and the clients) ran on the same machine, which other work
+shared (load average {load:.1f} when the figures were written): wall-clock rates move with that
+load, the CPU cost per event much less.
+{END}"""
+    if args.no_docs:
+        return text
+    doc = DOC.read_text(encoding="utf-8")
+    if BEGIN in doc:
+        head, rest = doc.split(BEGIN, 1)
+        doc = head + text + rest.split(END, 1)[1]
+    else:
+        doc = doc.rstrip() + "\n\n" + text + "\n"
+    DOC.write_text(doc, encoding="utf-8")
+    return text
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--residents", type=int, default=400_000)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--db", default="tongxin_bench")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the seeded database (reseed only if missing)"
+    )
+    parser.add_argument("--no-docs", action="store_true")
+    parser.add_argument("--seed-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if not 500 <= args.batch <= 1000:
+        parser.error("--batch must be between 500 and 1000")
+    if not 2 <= args.workers <= 4:
+        parser.error("--workers must be between 2 and 4")
+    OUT.mkdir(parents=True, exist_ok=True)
+    env = environment(args)
+    os.environ.update(env)
+    info_file = OUT / "seed.json"
+    if not (args.reuse and info_file.exists()):
+        say(f"database {args.db}: drop, create, migrate …")
+        recreate_database(args.db)
+        migrate(env)
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    if "tongxin.sampling" not in settings.INSTALLED_APPS:
+        sys.exit("tongxin.sampling is not installed in the settings (DJANGO_SETTINGS_MODULE)")
+    if args.reuse and info_file.exists():
+        info = json.loads(info_file.read_text())
+        info["starts"] = [dt.datetime.fromisoformat(s) for s in info["starts"]]
+        info["estate_of"] = {int(k): v for k, v in info["estate_of"].items()}
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "TRUNCATE sampling_sampleevent, sampling_tube, sampling_sampledperson, "
+                "sampling_roundhousehold, sampling_pointhour, sampling_coveragestate CASCADE"
+            )
+    else:
+        say("seeding …")
+        info = seed(args)
+        info_file.write_text(json.dumps(info, default=str))
+    if args.seed_only:
+        return
+    say("upload …")
+    up = run_upload(args, env, info)
+    say(f"  {up['counts']['stored']:,} stored in {up['seconds']:.1f} s: {up['rate']:,.0f} events/s")
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in ("sampleevent", "tube", "sampledperson", "roundhousehold", "pointhour"):
+            cursor.execute(f"VACUUM ANALYZE sampling_{table}")
+    say("COPY baseline …")
+    copy = copy_baseline()
+    say(f"  {copy['rows']:,} rows in {copy['seconds']:.1f} s: {copy['rate']:,.0f} rows/s")
+    say("coverage …")
+    cov = coverage_timings(info)
+    say(f"  summary {cov['summary_ms']:.0f} ms, estate untested {cov['estate_ms']:.0f} ms")
+    print(write_docs(args, up, copy, cov, machine()))
+
+
+if __name__ == "__main__":
+    main()

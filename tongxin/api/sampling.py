@@ -1,0 +1,187 @@
+"""Sampling devices, labs and dashboards: bulk sample upload, lab results, coverage, recalls.
+
+The bulk upload reads its body itself and answers with a ready-made JSON response: a batch of
+1,000 events is validated by the sampling service in a few set-based statements, and passing
+it through a schema twice (in and out) would cost more than the database does.
+"""
+
+import json
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+
+from tongxin.api.places import get_visible_place
+from tongxin.people.services import PermissionDenied
+from tongxin.sampling.services import coverage, recalls, recording, results
+from tongxin.sampling.services.access import can
+from tongxin.testing.models import TestRound
+
+router = Router(tags=["sampling"])
+
+EVENT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["events"],
+    "properties": {
+        "round": {"type": "integer", "description": "default round for every event"},
+        "point": {"type": "integer", "description": "default test point for every event"},
+        "tube_mode": {
+            "type": "string",
+            "enum": ["single", "household", "pool_10", "pool_20", "pool"],
+            "description": "mode of tubes the batch opens (default: as the policy gives)",
+        },
+        "events": {
+            "type": "array",
+            "maxItems": recording.MAX_BATCH,
+            "items": {
+                "type": "object",
+                "required": ["id", "tube", "sampled_at"],
+                "properties": {
+                    "id": {"type": "string", "format": "uuid", "description": "client id"},
+                    "kind": {"type": "string", "enum": ["sample", "close"]},
+                    "tube": {"type": "string", "description": "tube barcode"},
+                    "document_number": {"type": "string", "description": "ID read from card"},
+                    "document_type": {"type": "string", "default": "resident_id"},
+                    "person": {"type": "integer", "description": "or a resident id"},
+                    "sampled_at": {"type": "string", "format": "date-time"},
+                    "round": {"type": "integer"},
+                    "point": {"type": "integer"},
+                    "door_task": {"type": "integer"},
+                    "tube_mode": {"type": "string"},
+                    "tube_capacity": {"type": "integer"},
+                    "walk_in": {
+                        "type": "object",
+                        "properties": {
+                            "name": {"type": "string"},
+                            "building": {"type": "integer"},
+                            "room": {"type": "string"},
+                            "phone": {"type": "string"},
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+class EventResult(Schema):
+    id: str
+    status: str = Field(description="stored, duplicate or refused")
+    reason: str | None = None
+    message: str | None = None
+    warnings: list[str] | None = None
+    person: str | None = Field(None, description="name and masked ID number")
+    tube: str | None = None
+
+
+class BatchOut(Schema):
+    stored: int
+    duplicate: int
+    refused: int
+    warnings: int
+    results: list[EventResult]
+    tubes: dict[str, dict[str, Any]]
+
+
+class Problem(Schema):
+    detail: str
+
+
+def _json(data: Any, status: int = 200) -> HttpResponse:
+    return HttpResponse(
+        json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+        content_type="application/json; charset=utf-8",
+        status=status,
+    )
+
+
+@router.post(
+    "/events",
+    response={200: BatchOut, 400: Problem, 403: Problem},
+    summary="Upload a batch of sample events (up to 1,000); a batch sent twice is stored once",
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/json": {"schema": EVENT_SCHEMA}}}
+    },
+)
+def upload_events(request: HttpRequest) -> HttpResponse:
+    try:
+        payload = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        return _json({"detail": _("请求内容不是有效的 JSON")}, 400)
+    if not isinstance(payload, dict) or not isinstance(payload.get("events"), list):
+        return _json({"detail": _('请求内容应为 {"events": [...]}')}, 400)
+    defaults = {
+        k: payload[k] for k in ("round", "point", "tube_mode", "tube_capacity") if k in payload
+    }
+    source = str(payload.get("source")) if payload.get("source") in ("point", "door") else "device"
+    try:
+        result = recording.record_batch(
+            payload["events"], user=request.user, defaults=defaults, source=source
+        )
+    except recording.NotAllowed as exc:
+        return _json({"detail": str(exc)}, 403)
+    except recording.BatchError as exc:
+        return _json({"detail": str(exc)}, 400)
+    return _json(result.as_dict())
+
+
+class ResultRow(Schema):
+    barcode: str
+    result: str = Field(description="阴性 / 阳性 / 无效 (or negative / positive / invalid)")
+    reported_at: str = Field(description="ISO date-time; county time when no offset")
+    lab: str | None = None
+    ct: float | None = None
+    ct_orf1ab: float | None = None
+    ct_n: float | None = None
+
+
+class ResultsIn(Schema):
+    lab: str = ""
+    rows: list[ResultRow] = Field(max_length=10000)
+
+
+@router.post(
+    "/results",
+    response={200: dict[str, Any], 403: Problem},
+    summary="Labs: upload results per tube barcode (idempotent; unknown and conflicting reported)",
+)
+def upload_results(request: HttpRequest, payload: ResultsIn) -> Any:
+    try:
+        return results.import_result_rows(
+            [row.dict() for row in payload.rows], user=request.user, lab=payload.lab
+        )
+    except results.NotAllowed as exc:
+        raise PermissionDenied(str(exc)) from None
+
+
+def _round(request: HttpRequest, round_id: int) -> TestRound:
+    return get_object_or_404(
+        TestRound.objects.visible_to(request.user).select_related("incident"), pk=round_id
+    )
+
+
+@router.get(
+    "/rounds/{round_id}/coverage",
+    response=dict[str, Any],
+    summary="Coverage of a round (optionally under ?area=PLACE_ID), scoped to the caller",
+)
+def round_coverage(request: HttpRequest, round_id: int, area: int | None = None) -> Any:
+    if not can(request.user, "view_coverage"):
+        raise Http404
+    test_round = _round(request, round_id)
+    place = get_visible_place(request.user, area) if area is not None else None
+    return coverage.coverage_report(test_round, place, user=request.user)
+
+
+@router.get(
+    "/rounds/{round_id}/recalls",
+    response=list[dict[str, Any]],
+    summary="Recalls of a round with their members (masked), scoped to the caller",
+)
+def round_recalls(request: HttpRequest, round_id: int) -> Any:
+    if not can(request.user, "view_recalls"):
+        raise Http404
+    return recalls.recalls_report(_round(request, round_id), request.user)

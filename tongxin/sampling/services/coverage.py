@@ -1,0 +1,522 @@
+"""Live coverage (应检未检): for a round and any place, who should be tested, who has been
+sampled, whose result is known, who is still untested (with their households and reasons),
+whether those households were reminded, and each point's samples per hour.
+
+A county's figures are sums over `RoundHousehold`, one narrow row per household and round:
+uploads add their first samples to it as they store them, result imports their known results,
+and `recount` counts the expected residents from the registry (`testing.services.should_test`)
+and reconciles everything else, under a lock that makes uploads wait for the few seconds it
+takes. The recount runs inline the first time a round's coverage is asked for, then in the
+background whenever the figures are older than TONGXIN_COVERAGE_RECOUNT_SECONDS (300).
+
+Everything is scoped with `visible_to(user)`: a unit sees its estates' households only; the
+command line (user None) sees the whole round.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from tongxin.places.models import Place
+from tongxin.sampling.models import (
+    CoverageState,
+    DoorStatus,
+    DoorTask,
+    PointHour,
+    RoundHousehold,
+    SampledPerson,
+    SampleEvent,
+    TestResult,
+)
+from tongxin.sampling.services import _sql
+from tongxin.testing.models import (
+    Exemption,
+    ExemptionReason,
+    ReminderEntry,
+    ReminderStatus,
+    TestPoint,
+    TestRound,
+)
+
+KNOWN = (TestResult.NEGATIVE, TestResult.POSITIVE)
+UNTESTED_LIMIT = 5000
+
+
+def recount_seconds() -> int:
+    return int(getattr(settings, "TONGXIN_COVERAGE_RECOUNT_SECONDS", 300))
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return timezone.localtime(value).isoformat() if value else None
+
+
+# --- keeping the tallies ----------------------------------------------------------------------
+
+
+def _recount_select(test_round: TestRound) -> tuple[str, list[Any]]:
+    """The round's tallies as the registry and the sampled people give them, per household:
+    every expected resident (lives under the scope, 常住 or 暂住), whether they were sampled
+    and have a result, plus the sampled people the round did not expect."""
+    from tongxin.testing.services import EXPECTED_STATUSES, scope_paths
+
+    person, place, sampled = (_sql._table(m) for m in (_person_model(), Place, SampledPerson))
+    paths = scope_paths(test_round) or ["-"]
+    where_path = " OR ".join(["h.path LIKE %s"] * len(paths))
+    statuses = ", ".join(["%s"] * len(EXPECTED_STATUSES))
+    sql = (
+        "SELECT household_id, MAX(path) AS path, SUM(e) AS expected, "  # noqa: S608
+        "SUM(s) AS sampled, SUM(o) AS sampled_other, SUM(k) AS result_known FROM ("
+        "SELECT p.household_id AS household_id, h.path AS path, 1 AS e, "
+        "CASE WHEN sp.id IS NULL THEN 0 ELSE 1 END AS s, 0 AS o, "
+        "CASE WHEN sp.result IN (%s, %s) THEN 1 ELSE 0 END AS k "
+        f"FROM {person} p JOIN {place} h ON h.id = p.household_id "
+        f"LEFT JOIN {sampled} sp ON sp.round_id = %s AND sp.person_id = p.id "
+        f"WHERE ({where_path}) AND p.residence_status IN ({statuses}) "
+        "UNION ALL "
+        f"SELECT household_id, path, 0, 0, 1, 0 FROM {sampled} "
+        "WHERE round_id = %s AND NOT expected"
+        ") AS counted GROUP BY household_id"
+    )
+    params = [*KNOWN, test_round.pk, *(f"{p}%" for p in paths), *EXPECTED_STATUSES, test_round.pk]
+    return sql, params
+
+
+_TALLY_FIELDS = ("path", "expected", "sampled", "sampled_other", "result_known")
+
+
+def _apply_recount(test_round: TestRound) -> None:
+    """Write the recount as differences: most households have not changed since the last
+    count, so only the few that did are updated, added or removed."""
+    tally = _sql._table(RoundHousehold)
+    select, params = _recount_select(test_round)
+    differs = " OR ".join(f"{tally}.{f} <> t.{f}" for f in _TALLY_FIELDS)
+    assign = ", ".join(f"{f} = t.{f}" for f in _TALLY_FIELDS)
+    columns = ", ".join(_TALLY_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS tx_recount")
+        cursor.execute(f"CREATE TEMPORARY TABLE tx_recount AS {select}", params)
+        # Whatever the planner believes about freshly written tallies, probes stay cheap.
+        cursor.execute("CREATE INDEX tx_recount_household ON tx_recount (household_id)")
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE tx_recount")
+        cursor.execute(
+            f"UPDATE {tally} SET {assign} FROM tx_recount t "  # noqa: S608
+            f"WHERE {tally}.round_id = %s AND {tally}.household_id = t.household_id "
+            f"AND ({differs})",
+            [test_round.pk],
+        )
+        cursor.execute(
+            f"INSERT INTO {tally} (round_id, household_id, {columns}) "  # noqa: S608
+            f"SELECT %s, t.household_id, {', '.join('t.' + f for f in _TALLY_FIELDS)} "
+            f"FROM tx_recount t WHERE NOT EXISTS (SELECT 1 FROM {tally} rh "
+            "WHERE rh.round_id = %s AND rh.household_id = t.household_id)",
+            [test_round.pk, test_round.pk],
+        )
+        cursor.execute(
+            f"DELETE FROM {tally} WHERE round_id = %s AND NOT EXISTS ("  # noqa: S608
+            f"SELECT 1 FROM tx_recount t WHERE t.household_id = {tally}.household_id)",
+            [test_round.pk],
+        )
+        cursor.execute("DROP TABLE tx_recount")
+
+
+def _person_model() -> Any:
+    from tongxin.people.models import Person
+
+    return Person
+
+
+def recount(test_round: TestRound, *, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Count the round's expected residents per household from the registry and reconcile the
+    sampled and known-result tallies with it. Uploads to the round wait meanwhile (a few
+    seconds for a county)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        CoverageState.objects.get_or_create(round=test_round)
+        state = CoverageState.objects.select_for_update().get(round=test_round)
+        _flag_expected(test_round)
+        _apply_recount(test_round)
+        state.counted_at = now
+        state.refresh_requested_at = None
+        state.save()
+    return RoundHousehold.objects.filter(round=test_round).aggregate(
+        households=Count("id"), expected=Sum("expected")
+    )
+
+
+def _flag_expected(test_round: TestRound) -> None:
+    """Mark each sampled person expected or not as the registry now says (a cadre may have
+    marked someone 外出 since)."""
+    from tongxin.testing.services import should_test
+
+    expected = should_test(test_round).filter(pk=OuterRef("person_id"))
+    SampledPerson.objects.filter(round=test_round, expected=True).exclude(Exists(expected)).update(
+        expected=False
+    )
+    SampledPerson.objects.filter(round=test_round, expected=False).filter(Exists(expected)).update(
+        expected=True
+    )
+
+
+def ensure_counted(test_round: TestRound, now: dt.datetime | None = None) -> dt.datetime | None:
+    """Count the round now if it never was; ask the background worker to recount it when the
+    count is older than the setting. Returns when it was last counted."""
+    now = now or timezone.now()
+    state = CoverageState.objects.filter(round=test_round).first()
+    if state is None or state.counted_at is None:
+        recount(test_round, now=now)
+        return now
+    if now - state.counted_at > dt.timedelta(seconds=recount_seconds()):
+        stale = now - dt.timedelta(seconds=recount_seconds())
+        asked = (
+            CoverageState.objects.filter(round=test_round)
+            .filter(Q(refresh_requested_at__isnull=True) | Q(refresh_requested_at__lt=stale))
+            .update(refresh_requested_at=now)
+        )
+        if asked:
+            from tongxin.sampling.tasks import recount_coverage
+
+            transaction.on_commit(lambda: recount_coverage.enqueue(test_round.pk), robust=True)
+    return state.counted_at
+
+
+def note_results(tube_ids: list[int]) -> int:
+    """Tubes just given a negative or positive result: their members' first known result in
+    the round, added once to their household's tally. Returns how many people that was."""
+    if not tube_ids:
+        return 0
+    pairs = set(
+        SampleEvent.objects.filter(tube_id__in=tube_ids).values_list("round_id", "person_id")
+    )
+    if not pairs:
+        return 0
+    result_of = dict(
+        SampleEvent.objects.filter(tube_id__in=tube_ids).values_list("person_id", "tube__result")
+    )
+    candidates = (
+        SampledPerson.objects.select_for_update()
+        .filter(
+            round_id__in={r for r, _p in pairs},
+            person_id__in={p for _r, p in pairs},
+            result="",
+        )
+        .order_by("pk")
+    )
+    tallies: dict[tuple[int, int], list[Any]] = {}
+    done = 0
+    for row in candidates:
+        if (row.round_id, row.person_id) not in pairs:
+            continue
+        SampledPerson.objects.filter(pk=row.pk).update(result=result_of[row.person_id])
+        done += 1
+        if row.expected:
+            key = (row.round_id, row.household_id)
+            tallies.setdefault(key, [row.round_id, row.household_id, row.path, 0])[3] += 1
+    _sql.add_result_tallies([tuple(t) for _k, t in sorted(tallies.items())])
+    return done
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def _tallies(test_round: TestRound, user: Any) -> Any:
+    qs = RoundHousehold.objects.filter(round=test_round)
+    return qs.visible_to(user) if user is not None else qs
+
+
+def _figures(row: dict[str, Any]) -> dict[str, Any]:
+    expected = row.get("n_expected") or 0
+    sampled = row.get("n_sampled") or 0
+    return {
+        "should_test": expected,
+        "sampled": sampled,
+        "result_known": row.get("n_known") or 0,
+        "untested": max(0, expected - sampled),
+        "rate": round(sampled / expected, 4) if expected else None,
+        "sampled_not_expected": row.get("n_other") or 0,
+        "households": row.get("n_households") or 0,
+        "untested_households": row.get("n_untested_households") or 0,
+    }
+
+
+_AGGREGATES = {
+    "n_expected": Sum("expected"),
+    "n_sampled": Sum("sampled"),
+    "n_other": Sum("sampled_other"),
+    "n_known": Sum("result_known"),
+    "n_households": Count("id", filter=Q(expected__gt=0)),
+    "n_untested_households": Count("id", filter=Q(expected__gt=F("sampled"))),
+}
+
+
+def _tops(test_round: TestRound, user: Any) -> list[Place]:
+    """Where a whole-round view starts: the round's scope places, or for a unit the highest of
+    its places (or of the scope) that both cover."""
+    from tongxin.accounts.jurisdiction import jurisdiction_of
+    from tongxin.testing.services import scope_paths
+
+    paths = scope_paths(test_round)
+    if user is not None:
+        j = jurisdiction_of(user)
+        if not j.everywhere:
+            paths = sorted(
+                {
+                    p if p.startswith(mine) else mine
+                    for p in paths
+                    for mine in j.paths
+                    if p.startswith(mine) or mine.startswith(p)
+                }
+            )
+    return list(Place.objects.filter(path__in=paths).order_by("path"))
+
+
+def coverage_report(
+    round: TestRound,
+    area: Place | None = None,
+    *,
+    user: Any = None,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """The coverage of a round under `area` (the whole round when None), JSON-ready, masked
+    (counts, place names, point names; no person). `user` scopes it; None is the command
+    line's whole round."""
+    test_round = round
+    now = now or timezone.now()
+    counted_at = ensure_counted(test_round, now)
+    tallies = _tallies(test_round, user)
+    if area is None:
+        tops = _tops(test_round, user)
+        if len(tops) == 1:
+            area = tops[0]
+    children: list[dict[str, Any]] = []
+    if area is not None:
+        tallies = tallies.filter(path__startswith=area.path)
+        length = len(area.path) + Place.steplen
+        grouped = list(
+            tallies.annotate(k=Substr("path", 1, length))
+            .values("k")
+            .annotate(**_AGGREGATES)
+            .order_by()
+        )
+        names = {p.path: p for p in Place.objects.filter(path__in=[g["k"] for g in grouped])}
+        for group in grouped:
+            place = names.get(group["k"])
+            if place is None or place.path == area.path:
+                continue
+            children.append(_child(place, group))
+        totals = _sum(grouped)
+    else:
+        for top in tops:
+            group = tallies.filter(path__startswith=top.path).aggregate(**_AGGREGATES)
+            children.append(_child(top, group))
+        totals = _sum(children, from_children=True)
+    children.sort(key=lambda c: c["path"])
+    for child in children:
+        child.pop("path")
+    report: dict[str, Any] = {
+        "round": {
+            "id": test_round.pk,
+            "name": test_round.name,
+            "status": test_round.status,
+            "starts_at": _iso(test_round.starts_at),
+            "deadline": _iso(test_round.deadline),
+        },
+        "area": _place(area) if area is not None else None,
+        "generated_at": _iso(now),
+        "counted_at": _iso(counted_at),
+        **totals,
+        "children": children,
+    }
+    report["exempted_untested"] = _exempted_untested(test_round, area, user)
+    report["reminders"] = _reminders(test_round, area, user, report["untested_households"])
+    report["points"] = points_per_hour(test_round, area, user)
+    return report
+
+
+def _place(place: Place) -> dict[str, Any]:
+    return {"id": place.pk, "name": place.name, "kind": place.kind, "address": place.address}
+
+
+def _child(place: Place, group: dict[str, Any]) -> dict[str, Any]:
+    return {**_place(place), "path": place.path, **_figures(group)}
+
+
+def _sum(rows: list[dict[str, Any]], from_children: bool = False) -> dict[str, Any]:
+    if from_children:
+        keys = {
+            "n_expected": "should_test", "n_sampled": "sampled",
+            "n_other": "sampled_not_expected", "n_known": "result_known",
+            "n_households": "households", "n_untested_households": "untested_households",
+        }  # fmt: skip
+        total = {k: sum(r[v] or 0 for r in rows) for k, v in keys.items()}
+    else:
+        total = {k: sum((r.get(k) or 0) for r in rows) for k in _AGGREGATES}
+    return _figures(total)
+
+
+def _exempted_untested(test_round: TestRound, area: Place | None, user: Any) -> dict[str, Any]:
+    """Exemptions of people still untested, by reason (the honest part of 应检未检).
+
+    Exemptions are few (a few per cent of a round), so each is looked up by key: the
+    exemptions, then which of those people the round expects (and the user may see, under
+    the area), then which of them were sampled."""
+    from tongxin.people.models import Person
+    from tongxin.testing.services import EXPECTED_STATUSES
+
+    reasons = dict(Exemption.objects.filter(round=test_round).values_list("person_id", "reason"))
+    if not reasons:
+        return {"total": 0, "by_reason": []}
+    from tongxin.accounts.jurisdiction import jurisdiction_of
+    from tongxin.testing.services import scope_paths
+
+    people = Person.objects.filter(pk__in=list(reasons), residence_status__in=EXPECTED_STATUSES)
+    # Each filter joins the households; leave out the ones that cannot remove anybody.
+    if user is not None and not jurisdiction_of(user).everywhere:
+        people = people.visible_to(user)
+    if area is not None and not all(p.startswith(area.path) for p in scope_paths(test_round)):
+        people = people.under(area)
+    expected = list(people.values_list("pk", flat=True))
+    sampled = _sql.sampled_among(test_round.pk, expected)
+    counts: dict[str, int] = {}
+    for person_id in expected:
+        if person_id not in sampled:
+            counts[reasons[person_id]] = counts.get(reasons[person_id], 0) + 1
+    labels = dict(ExemptionReason.choices)
+    return {
+        "total": sum(counts.values()),
+        "by_reason": [
+            {"reason": code, "label": str(labels.get(code, code)), "count": counts[code]}
+            for code in ExemptionReason.values
+            if counts.get(code)
+        ],
+    }
+
+
+def _reminders(
+    test_round: TestRound, area: Place | None, user: Any, untested_households: int
+) -> dict[str, int]:
+    """Of the households with someone untested: reminded, no answer, not reminded yet."""
+    untested = _tallies(test_round, user).filter(expected__gt=F("sampled"))
+    entries = ReminderEntry.objects.filter(round=test_round)
+    if user is not None:
+        entries = entries.visible_to(user)
+    if area is not None:
+        untested = untested.filter(path__startswith=area.path)
+        entries = entries.filter(household__path__startswith=area.path)
+    counts = dict(
+        entries.filter(household_id__in=untested.values("household_id"))
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    reminded = counts.get(ReminderStatus.REMINDED, 0)
+    no_answer = counts.get(ReminderStatus.NO_ANSWER, 0)
+    return {
+        "untested_households": untested_households,
+        "reminded": reminded,
+        "no_answer": no_answer,
+        "not_reminded": max(0, untested_households - reminded - no_answer),
+    }
+
+
+def points_per_hour(
+    test_round: TestRound, area: Place | None = None, user: Any = None
+) -> list[dict[str, Any]]:
+    """Each point's samples per clock hour (county time), busiest first."""
+    points = TestPoint.objects.all() if user is None else TestPoint.objects.visible_to(user)
+    if area is not None:
+        points = points.filter(place__path__startswith=area.path)
+    rows = (
+        PointHour.objects.filter(round=test_round, point__in=points)
+        .values_list("point_id", "point__name", "hour")
+        .annotate(n=Sum("samples"))
+        .order_by("point_id", "hour")
+    )
+    by_point: dict[int, dict[str, Any]] = {}
+    for point_id, name, hour, samples in rows:
+        item = by_point.setdefault(
+            point_id, {"id": point_id, "name": name, "samples": 0, "hours": []}
+        )
+        item["samples"] += samples
+        item["hours"].append({"hour": _iso(hour), "samples": samples})
+    return sorted(by_point.values(), key=lambda p: (-p["samples"], p["name"]))
+
+
+def untested(
+    round: TestRound,
+    place: Place,
+    *,
+    user: Any = None,
+    limit: int = UNTESTED_LIMIT,
+) -> list[dict[str, Any]]:
+    """The people under `place` the round expects and has not sampled, by household, with the
+    reason they gave (an exemption), whether their household was reminded and any
+    door-to-door task. Masked; JSON-ready."""
+    from tongxin.testing.services import should_test
+
+    test_round = round
+    people = should_test(test_round).under(place)
+    if user is not None:
+        people = people.visible_to(user)
+    people = people.exclude(
+        Exists(SampledPerson.objects.filter(round=test_round, person_id=OuterRef("pk")))
+    ).annotate(
+        reason=Subquery(
+            Exemption.objects.filter(round=test_round, person_id=OuterRef("pk")).values("reason")[
+                :1
+            ]
+        ),
+        reminder=Subquery(
+            ReminderEntry.objects.filter(
+                round=test_round, household_id=OuterRef("household_id")
+            ).values("status")[:1]
+        ),
+        door=Subquery(
+            DoorTask.objects.filter(round=test_round, household_id=OuterRef("household_id"))
+            .filter(Q(person__isnull=True) | Q(person_id=OuterRef("pk")))
+            .values("status")[:1]
+        ),
+    )
+    reasons = dict(ExemptionReason.choices)
+    door_states = dict(DoorStatus.choices)
+    rows = people.order_by("household__path", "name", "pk").values(  # type: ignore[misc]
+        "pk", "name", "document_masked", "household_id", "household__address",
+        "household__name", "residence_status", "reason", "reminder", "door",
+    )[:limit]  # fmt: skip
+    return [
+        {
+            "person_id": r["pk"],
+            "name": r["name"],
+            "document_masked": r["document_masked"],
+            "household_id": r["household_id"],
+            "household": r["household__address"] or r["household__name"],
+            "reason": r["reason"],
+            "reason_label": str(reasons[r["reason"]]) if r["reason"] else "",
+            "reminder": r["reminder"],
+            "door_task": r["door"],
+            "door_task_label": str(door_states[r["door"]]) if r["door"] else "",
+        }
+        for r in rows
+    ]
+
+
+def untested_by_household(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The untested list grouped by household, for pages."""
+    grouped: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        group = grouped.setdefault(
+            row["household_id"],
+            {
+                "household_id": row["household_id"],
+                "household": row["household"],
+                "reminder": row["reminder"],
+                "people": [],
+            },
+        )
+        group["people"].append(row)
+    return list(grouped.values())

@@ -1,0 +1,827 @@
+"""Recording sample events: the point page, door-to-door teams and the devices' bulk upload
+all come through `record_batch`.
+
+A batch of up to 1,000 events is validated and stored in a bounded number of statements,
+whatever its size: the rounds and points it names (two queries), the people by blind index
+(one per document type), the tubes it touches (locked, one query), the event ids already
+stored (one), earlier samples of the same people in the round (one), then one INSERT of the
+new tubes, one INSERT … ON CONFLICT DO NOTHING RETURNING of the events, one UPDATE of the tube
+counts and one audit row. Nothing is done per event in the database, except registering a
+walk-in (a person new to the registry), which is rare.
+
+Each event gets a result: stored (perhaps with a warning), duplicate (its id was stored
+before: a batch sent twice is stored once) or refused with a reason and a Chinese message.
+"""
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import OperationalError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tongxin.audit.models import AuditAction
+from tongxin.audit.services import record
+from tongxin.core import crypto, idnumbers
+from tongxin.people.models import DocumentType, Person
+from tongxin.sampling.models import (
+    DoorTask,
+    SampleEvent,
+    SampleSource,
+    TubeStatus,
+)
+from tongxin.sampling.services import _sql
+from tongxin.sampling.services.access import can
+from tongxin.testing.models import (
+    POOL_SIZES,
+    RoundPoint,
+    RoundStatus,
+    SamplingMode,
+    TestPoint,
+    TestRound,
+)
+
+MAX_BATCH = 1000
+# A device's clock may run a little ahead of the server's.
+FUTURE_TOLERANCE = dt.timedelta(minutes=10)
+BARCODE_MAX = 64
+
+_MODES = frozenset(SamplingMode.values)
+_DOCUMENT_TYPES = frozenset(DocumentType.values)
+
+STORED = "stored"
+DUPLICATE = "duplicate"
+REFUSED = "refused"
+
+
+class BatchError(ValueError):
+    """The batch as a whole cannot be taken (too large, not a list, no permission)."""
+
+
+class NotAllowed(BatchError):
+    pass
+
+
+def _messages() -> dict[str, str]:
+    # Built per call: translated into the language active for the request.
+    return {
+        "bad_id": _("缺少事件编号，或编号不是有效的 UUID"),
+        "bad_kind": _("事件类型无效"),
+        "bad_time": _("采样时间无效"),
+        "future_time": _("采样时间晚于当前时间，请检查设备时钟"),
+        "no_round": _("轮次不存在，或您无权在该轮次登记"),
+        "round_closed": _("该轮次已结束，不能再登记采样"),
+        "no_point": _("该采样点未参加本轮次，或您无权在此登记"),
+        "no_task": _("上门采样任务不存在，或不属于本轮次"),
+        "no_identity": _("缺少居民身份信息（身份证号或居民编号）"),
+        "bad_document": _("证件号码无效"),
+        "unknown_person": _("登记名单中没有此人，请现场登记"),
+        "no_tube": _("缺少试管条码"),
+        "bad_tube": _("试管条码过长或含有空白字符"),
+        "bad_mode": _("采样方式无效"),
+        "tube_other_round": _("试管 %(tube)s 属于其他轮次，不能使用"),
+        "tube_closed": _("试管 %(tube)s 已封管，不能再加样，请换新管"),
+        "tube_full": _("试管 %(tube)s 已满（%(n)s/%(n)s 人），请换新管"),
+        "tube_other_household": _("试管 %(tube)s 为一户一管，只能采同一户的成员"),
+        "tube_busy": _("试管 %(tube)s 正在被另一台设备开管，请稍后重传"),
+        "tube_empty": _("试管 %(tube)s 还没有样本，无需封管"),
+        "tube_unknown": _("试管 %(tube)s 未登记"),
+        "walk_in": _("现场登记未通过：%(detail)s"),
+    }
+
+
+@dataclass
+class _Event:
+    index: int
+    key: str
+    kind: str = "sample"
+    uid: uuid.UUID | None = None
+    round_id: int | None = None
+    point_id: int | None = None
+    door_task_id: int | None = None
+    barcode: str = ""
+    tube_mode: str = ""
+    tube_capacity: int | None = None
+    person_id: int | None = None
+    doc_type: str = ""
+    doc_number: str = ""
+    walk_in: dict[str, Any] | None = None
+    sampled_at: dt.datetime | None = None
+    household_id: int | None = None
+    household_path: str = ""
+    status_code: str = ""  # residence status
+    new_person: bool = False  # registered on the spot
+    person_label: str = ""
+    status: str = ""
+    reason: str = ""
+    detail: dict[str, Any] = field(default_factory=dict)
+    warnings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tube_id: int | None = None
+
+    @property
+    def open(self) -> bool:
+        return not self.status
+
+    def refuse(self, reason: str, **detail: Any) -> None:
+        self.status, self.reason, self.detail = REFUSED, reason, detail
+
+
+@dataclass
+class _TubeState:
+    id: int | None
+    barcode: str
+    round_id: int
+    point_id: int | None
+    mode: str
+    capacity: int
+    status: str
+    count: int
+    opened_at: dt.datetime
+    closed_at: dt.datetime | None = None
+    household_id: int | None = None  # a household tube's household
+    added: int = 0
+    closing: dt.datetime | None = None
+
+    @property
+    def new(self) -> bool:
+        return self.id is None
+
+
+@dataclass
+class BatchResult:
+    results: list[dict[str, Any]]
+    stored: int = 0
+    duplicate: int = 0
+    refused: int = 0
+    warnings: int = 0
+    tubes: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "stored": self.stored,
+            "duplicate": self.duplicate,
+            "refused": self.refused,
+            "warnings": self.warnings,
+            "results": self.results,
+            "tubes": self.tubes,
+        }
+
+
+# --- parsing ----------------------------------------------------------------------------------
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
+
+
+def _parse_time(value: Any, tz: Any) -> dt.datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=tz)
+    return parsed
+
+
+def _parse(index: int, raw: Any, defaults: dict[str, Any], tz: Any, latest: dt.datetime) -> _Event:
+    if not isinstance(raw, dict):
+        event = _Event(index, "")
+        event.refuse("bad_id")
+        return event
+    key = raw.get("id")
+    event = _Event(index, key if isinstance(key, str) else str(key or ""))
+    try:
+        event.uid = uuid.UUID(event.key)
+    except (ValueError, AttributeError, TypeError):
+        event.refuse("bad_id")
+        return event
+    event.key = str(event.uid)
+    event.kind = raw.get("kind") or "sample"
+    if event.kind not in ("sample", "close"):
+        event.refuse("bad_kind")
+        return event
+    barcode = raw.get("tube")
+    if not isinstance(barcode, str) or not barcode.strip():
+        event.refuse("no_tube")
+        return event
+    barcode = barcode.strip()
+    if len(barcode) > BARCODE_MAX or any(c.isspace() for c in barcode):
+        event.refuse("bad_tube")
+        return event
+    event.barcode = barcode
+    event.sampled_at = _parse_time(raw.get("sampled_at") or raw.get("at"), tz)
+    if event.sampled_at is None:
+        event.refuse("bad_time")
+        return event
+    if event.sampled_at > latest:
+        event.refuse("future_time")
+        return event
+    event.round_id = _int(raw.get("round", defaults.get("round")))
+    if event.round_id is None:
+        event.refuse("no_round")
+        return event
+    event.point_id = _int(raw.get("point", defaults.get("point")))
+    event.door_task_id = _int(raw.get("door_task"))
+    if event.kind == "close":
+        return event
+    mode = raw.get("tube_mode") or defaults.get("tube_mode") or ""
+    if mode and mode not in _MODES:
+        event.refuse("bad_mode")
+        return event
+    event.tube_mode = mode
+    if mode == SamplingMode.POOL:
+        # A pool size the edition sets other than 10 or 20 travels with the mode.
+        event.tube_capacity = _int(raw.get("tube_capacity", defaults.get("tube_capacity")))
+        if not event.tube_capacity or event.tube_capacity < 2:
+            event.refuse("bad_mode")
+            return event
+    person = raw.get("person")
+    number = raw.get("document_number")
+    if person is not None:
+        event.person_id = _int(person)
+        if event.person_id is None:
+            event.refuse("no_identity")
+        return event
+    if not isinstance(number, str) or not number.strip():
+        event.refuse("no_identity")
+        return event
+    doc_type = raw.get("document_type") or DocumentType.RESIDENT_ID
+    if doc_type not in _DOCUMENT_TYPES:
+        event.refuse("bad_document")
+        return event
+    if doc_type == DocumentType.RESIDENT_ID:
+        try:
+            number = idnumbers.parse(number).number
+        except idnumbers.InvalidIdNumber as exc:
+            event.refuse("bad_document", detail=exc.message)
+            return event
+    else:
+        number = idnumbers.normalize(number)
+    event.doc_type, event.doc_number = doc_type, number
+    walk_in = raw.get("walk_in")
+    event.walk_in = walk_in if isinstance(walk_in, dict) else None
+    return event
+
+
+# --- the batch --------------------------------------------------------------------------------
+
+
+def record_batch(
+    events: Sequence[Any],
+    *,
+    user: Any,
+    defaults: dict[str, Any] | None = None,
+    source: str = SampleSource.DEVICE,
+    now: dt.datetime | None = None,
+) -> BatchResult:
+    """Validate and store a batch of sample events (see the module docstring).
+
+    An event: {"id": uuid, "tube": barcode, "document_number": "…" | "person": id,
+    "sampled_at": ISO time, "round": id, "point": id, "tube_mode": "pool_10" (when opening a
+    tube; optional), "door_task": id (optional), "walk_in": {"name", "building", "room",
+    "phone"} (optional)}; or {"id", "kind": "close", "tube", "at"} to close a pooled tube
+    before it is full. `defaults` gives round, point and tube_mode for every event.
+    """
+    if not can(user, "record_samples"):
+        raise NotAllowed(_("您没有登记采样的权限"))
+    if not isinstance(events, (list, tuple)):
+        raise BatchError(_("events 必须是列表"))
+    if len(events) > MAX_BATCH:
+        raise BatchError(_("每批最多 %(n)d 条") % {"n": MAX_BATCH})
+    now = now or timezone.now()
+    tz = timezone.get_current_timezone()
+    latest = now + FUTURE_TOLERANCE
+    defaults = defaults or {}
+    for attempt in range(3):
+        parsed = [_parse(i, raw, defaults, tz, latest) for i, raw in enumerate(events)]
+        seen: set[str] = set()
+        for event in parsed:
+            if event.open:
+                if event.key in seen:
+                    event.status = DUPLICATE
+                seen.add(event.key)
+        batch = _Batch(parsed, user, source, now)
+        try:
+            with transaction.atomic():
+                batch.run()
+        except OperationalError as exc:
+            # Two uploads touching the same households in a different order: the database
+            # picks one to give up; it simply runs again.
+            if attempt == 2 or "deadlock" not in str(exc).lower():
+                raise
+            continue
+        return _result(parsed, batch.tubes.values())
+    raise AssertionError("unreachable")
+
+
+class _Batch:
+    def __init__(self, events: list[_Event], user: Any, source: str, now: dt.datetime) -> None:
+        self.events = events
+        self.user = user
+        self.source = source
+        self.now = now
+        self.tubes: dict[str, _TubeState] = {}
+        self.rounds: dict[int, TestRound] = {}
+        self.scopes: dict[int, tuple[str, ...]] = {}
+        self.required: dict[tuple[int, int], tuple[str, int]] = {}
+        self.task_households: set[int] = set()
+        self._firsts: dict[tuple[int, int], _Event] = {}
+        self._new: set[tuple[int, int]] = set()
+
+    def live(self, kind: str | None = None) -> list[_Event]:
+        return [e for e in self.events if e.open and (kind is None or e.kind == kind)]
+
+    def stored(self) -> list[_Event]:
+        return [e for e in self.events if e.status == STORED and e.kind == "sample"]
+
+    def run(self) -> None:
+        self._check_rounds_and_points()
+        self._check_door_tasks()
+        self._resolve_people()
+        self._register_walk_ins()
+        self._required_modes()
+        _sql.hold_coverage({e.round_id for e in self.live()})  # type: ignore[misc]
+        self._lock_tubes()
+        self._mark_stored_duplicates()
+        self._assign_tubes()
+        self._close_tubes()
+        self._open_new_tubes()
+        self._count_people()
+        self._insert_events()
+        self._write_tubes()
+        self._finish_door_tasks()
+        self._audit()
+        # Last: the household and point counters are the rows concurrent uploads share, so
+        # they are held locked for as short a time as possible before the commit.
+        self._write_tallies()
+
+    # rounds, points, tasks
+
+    def _check_rounds_and_points(self) -> None:
+        live = self.live()
+        round_ids = {e.round_id for e in live}
+        if not round_ids:
+            return
+        rounds = self.rounds = {
+            r.pk: r
+            for r in TestRound.objects.visible_to(self.user)
+            .filter(pk__in=round_ids)
+            .select_related("incident__policy_edition")
+        }
+        from tongxin.testing.services import scope_paths
+
+        self.scopes = {pk: tuple(scope_paths(r)) for pk, r in rounds.items()}
+        point_ids = {e.point_id for e in live if e.point_id is not None}
+        allowed = set(
+            RoundPoint.objects.filter(
+                round_id__in=rounds,
+                point_id__in=point_ids,
+                point__in=TestPoint.objects.visible_to(self.user),
+            ).values_list("round_id", "point_id")
+        ) if point_ids else set()  # fmt: skip
+        for event in live:
+            found = rounds.get(event.round_id)  # type: ignore[arg-type]
+            if found is None:
+                event.refuse("no_round")
+            elif found.status == RoundStatus.CLOSED:
+                event.refuse("round_closed")
+            elif (
+                event.point_id is not None and (event.round_id, event.point_id) not in allowed
+            ) or (event.point_id is None and event.door_task_id is None):
+                event.refuse("no_point")
+
+    def _check_door_tasks(self) -> None:
+        wanted = {e.door_task_id for e in self.live() if e.door_task_id is not None}
+        if not wanted:
+            return
+        tasks = {
+            t["pk"]: t
+            for t in DoorTask.objects.visible_to(self.user)
+            .filter(pk__in=wanted)
+            .values("pk", "round_id", "household_id")
+        }
+        self.task_households = {t["household_id"] for t in tasks.values()}
+        for event in self.live():
+            if event.door_task_id is None:
+                continue
+            task = tasks.get(event.door_task_id)
+            if task is None or task["round_id"] != event.round_id:
+                event.refuse("no_task")
+
+    # people
+
+    def _resolve_people(self) -> None:
+        samples = self.live("sample")
+        by_type: dict[str, dict[str, list[_Event]]] = defaultdict(lambda: defaultdict(list))
+        by_id: dict[int, list[_Event]] = defaultdict(list)
+        for event in samples:
+            if event.person_id is not None:
+                by_id[event.person_id].append(event)
+            else:
+                for token in crypto.blind_indexes(event.doc_type, event.doc_number):
+                    by_type[event.doc_type][token].append(event)
+        for doc_type, tokens in by_type.items():
+            for pk, household_id, path, name, masked, status, token in _sql.people_by_bidx(
+                doc_type, list(tokens)
+            ):
+                for event in tokens[token]:
+                    event.person_id, event.household_id = pk, household_id
+                    event.household_path, event.status_code = path, status
+                    event.person_label = f"{name} {masked}"
+        if by_id:
+            # A person chosen by id was found by a search scoped to the user (or is a member of
+            # a household the user's door-to-door task is for); an id from a device must be
+            # within the same reach.
+            reach = Q(pk__in=Person.objects.visible_to(self.user).filter(pk__in=list(by_id)))
+            if self.task_households:
+                reach |= Q(household_id__in=self.task_households)
+            for pk, household_id, path, name, masked, status in Person.objects.filter(
+                reach, pk__in=list(by_id)
+            ).values_list(
+                "pk", "household_id", "household__path", "name", "document_masked",
+                "residence_status",
+            ):  # fmt: skip
+                for event in by_id.pop(pk):
+                    event.household_id, event.household_path = household_id, path
+                    event.status_code = status
+                    event.person_label = f"{name} {masked}"
+            for events in by_id.values():
+                for event in events:
+                    event.refuse("unknown_person")
+
+    def _register_walk_ins(self) -> None:
+        from tongxin.sampling.services.walkins import WalkInError, register_walk_in
+
+        for event in self.live("sample"):
+            if event.household_id is not None:
+                continue
+            if not event.walk_in:
+                event.refuse("unknown_person")
+                continue
+            try:
+                person = register_walk_in(
+                    self.user,
+                    round_id=event.round_id,  # type: ignore[arg-type]
+                    point_id=event.point_id,
+                    name=str(event.walk_in.get("name") or ""),
+                    document_type=event.doc_type,
+                    document_number=event.doc_number,
+                    building_id=_int(event.walk_in.get("building")),
+                    room=str(event.walk_in.get("room") or ""),
+                    phone=str(event.walk_in.get("phone") or ""),
+                    now=self.now,
+                )
+            except WalkInError as exc:
+                event.refuse("walk_in", detail=str(exc))
+                continue
+            event.person_id, event.household_id = person.pk, person.household_id
+            event.household_path = person.household.path
+            event.status_code = person.residence_status
+            event.person_label = f"{person.name} {person.document_masked}"
+            event.new_person = True
+            event.warnings["walk_in"] = {}
+
+    def _required_modes(self) -> None:
+        """What the policy (or the round's override) asks for where each person lives: a new
+        tube without a declared mode takes its first member's, and a person put in a bigger
+        pool than their zone allows is flagged.
+
+        A household's mode depends only on the places above it (overrides name areas, not
+        households) unless a zone was designated on a single household; so, unless one was,
+        one household per building stands for the rest of it (a batch of 1,000 events from
+        a point asks about a few dozen buildings, not 1,000 households)."""
+        from tongxin.places.models import Place, PlaceKind
+        from tongxin.testing.services import sampling_modes_for
+        from tongxin.zones.models import ZoneDesignation
+
+        by_round: dict[int, dict[int, str]] = defaultdict(dict)
+        for event in self.live("sample"):
+            by_round[event.round_id][event.household_id] = event.household_path  # type: ignore[index]
+        for round_id, households in by_round.items():
+            test_round = self.rounds[round_id]
+            single_homes = (
+                ZoneDesignation.objects.in_force(self.now)
+                .filter(incident_id=test_round.incident_id, place__kind=PlaceKind.HOUSEHOLD)
+                .exists()
+            )
+            stand_in: dict[int, int] = {}
+            asked: dict[str, Place] = {}
+            for household_id, path in households.items():
+                key = path if single_homes else path[: -Place.steplen]
+                place = asked.setdefault(key, Place(pk=household_id, path=path))
+                stand_in[household_id] = place.pk
+            modes = sampling_modes_for(test_round, asked.values(), self.now)
+            for household_id, other in stand_in.items():
+                self.required[(round_id, household_id)] = modes[other]
+
+    # tubes
+
+    def _lock_tubes(self) -> None:
+        barcodes = sorted({e.barcode for e in self.live()})
+        if not barcodes:
+            return
+        household_tubes: list[int] = []
+        for row in _sql.lock_tubes(barcodes):
+            state = _TubeState(*row)
+            self.tubes[state.barcode] = state
+            if state.mode == SamplingMode.HOUSEHOLD and state.count:
+                household_tubes.append(state.id)  # type: ignore[arg-type]
+        if household_tubes:
+            by_id = {t.id: t for t in self.tubes.values()}
+            for tube_id, household_id in (
+                SampleEvent.objects.filter(tube_id__in=household_tubes)
+                .values_list("tube_id", "household_id")
+                .distinct()
+            ):
+                by_id[tube_id].household_id = household_id
+
+    def _mark_stored_duplicates(self) -> None:
+        live = [e for e in self.live() if e.kind == "sample"]
+        if not live:
+            return
+        stored = _sql.existing_event_ids([e.uid for e in live])  # type: ignore[misc]
+        for event in live:
+            if event.uid in stored:
+                event.status = DUPLICATE
+
+    def _mode_for_new_tube(self, event: _Event) -> tuple[str, int]:
+        mode = event.tube_mode
+        size = event.tube_capacity or 0
+        if not mode:
+            mode, size = self.required[(event.round_id, event.household_id)]  # type: ignore[index]
+        elif mode in POOL_SIZES:
+            size = POOL_SIZES[SamplingMode(mode)]
+        if mode == SamplingMode.HOUSEHOLD:
+            size = _household_size(event.household_id)  # type: ignore[arg-type]
+        return mode, max(1, size)
+
+    def _check_mode(self, event: _Event, tube: "_TubeState") -> None:
+        required = self.required.get((event.round_id, event.household_id))  # type: ignore[arg-type]
+        if required is None:
+            return
+        mode, size = required
+        if mode == SamplingMode.HOUSEHOLD:
+            too_big = tube.mode not in (SamplingMode.HOUSEHOLD, SamplingMode.SINGLE)
+        else:
+            too_big = tube.mode != SamplingMode.HOUSEHOLD and tube.capacity > max(size, 1)
+        if too_big:
+            event.warnings["mode"] = {"mode": SamplingMode(mode).label}
+
+    def _assign_tubes(self) -> None:
+        for event in self.live("sample"):
+            tube = self.tubes.get(event.barcode)
+            if tube is None:
+                mode, capacity = self._mode_for_new_tube(event)
+                tube = _TubeState(
+                    None, event.barcode, event.round_id, event.point_id, mode,  # type: ignore[arg-type]
+                    capacity, TubeStatus.OPEN, 0, event.sampled_at,  # type: ignore[arg-type]
+                )  # fmt: skip
+                self.tubes[event.barcode] = tube
+            if tube.round_id != event.round_id:
+                event.refuse("tube_other_round", tube=tube.barcode)
+            elif tube.status == TubeStatus.CLOSED:
+                event.refuse("tube_closed", tube=tube.barcode)
+            elif tube.status == TubeStatus.FULL or tube.count + tube.added >= tube.capacity:
+                event.refuse("tube_full", tube=tube.barcode, n=tube.capacity)
+            elif (
+                tube.mode == SamplingMode.HOUSEHOLD
+                and tube.household_id is not None
+                and tube.household_id != event.household_id
+            ):
+                event.refuse("tube_other_household", tube=tube.barcode)
+            else:
+                tube.added += 1
+                if tube.mode == SamplingMode.HOUSEHOLD:
+                    tube.household_id = event.household_id
+                event.status = STORED
+                self._check_mode(event, tube)
+
+    def _close_tubes(self) -> None:
+        for event in self.live("close"):
+            tube = self.tubes.get(event.barcode)
+            if tube is None or (tube.new and not tube.added):
+                event.refuse("tube_unknown", tube=event.barcode)
+            elif tube.round_id != event.round_id:
+                event.refuse("tube_other_round", tube=tube.barcode)
+            elif tube.status != TubeStatus.OPEN or tube.closing is not None:
+                event.status = DUPLICATE
+            elif tube.count + tube.added == 0:
+                event.refuse("tube_empty", tube=tube.barcode)
+            else:
+                tube.closing = event.sampled_at
+                event.status = STORED
+
+    # writing
+
+    def _open_new_tubes(self) -> None:
+        new_tubes = [t for t in self.tubes.values() if t.new and t.added]
+        if not new_tubes:
+            return
+        created = _sql.insert_tubes(new_tubes, self.user)
+        for tube in new_tubes:
+            tube.id = created.get(tube.barcode)
+        for event in self.stored():
+            tube = self.tubes[event.barcode]
+            if tube.id is None:
+                # Another upload opened the same new tube a moment ago: resending will work.
+                event.refuse("tube_busy", tube=tube.barcode)
+                tube.added -= 1
+
+    def _expected(self, event: _Event) -> bool:
+        """Whether the round expects this person: lives in its scope, 常住 or 暂住."""
+        from tongxin.testing.services import EXPECTED_STATUSES
+
+        return event.status_code in EXPECTED_STATUSES and event.household_path.startswith(
+            self.scopes.get(event.round_id, ())  # type: ignore[arg-type]
+        )
+
+    def _count_people(self) -> None:
+        """Record each person's first sample in the round (exactly once, whoever uploads it
+        first) and add them to their household's and their point's tallies. A person already
+        sampled in the round is stored with a warning."""
+        firsts: dict[tuple[int, int], _Event] = {}
+        for event in self.stored():
+            firsts.setdefault((event.round_id, event.person_id), event)  # type: ignore[arg-type]
+        rows = [
+            (r, p, e.household_id, e.household_path, self._expected(e), e.sampled_at)
+            for (r, p), e in firsts.items()
+        ]
+        new = _sql.insert_sampled_people(rows) if rows else set()
+        repeats = [
+            e
+            for e in self.stored()
+            if (e.round_id, e.person_id) not in new or firsts[(e.round_id, e.person_id)] is not e  # type: ignore[index]
+        ]
+        earlier = _sql.first_samples(
+            {(e.round_id, e.person_id) for e in repeats if (e.round_id, e.person_id) not in new}  # type: ignore[misc]
+        )
+        for event in repeats:
+            pair = (event.round_id, event.person_id)
+            first = earlier.get(pair) if pair not in new else firsts[pair].sampled_at  # type: ignore[index, arg-type]
+            when = timezone.localtime(first).strftime("%m-%d %H:%M") if first else ""
+            event.warnings["repeat"] = {"when": when} if when else {}
+        self._firsts, self._new = firsts, new
+
+    def _write_tallies(self) -> None:
+        firsts, new = self._firsts, self._new
+        tallies: dict[tuple[int, int], list[Any]] = {}
+        for (r, p), event in firsts.items():
+            if (r, p) not in new:
+                continue
+            key = (r, event.household_id or 0)
+            tally = tallies.setdefault(key, [r, event.household_id, event.household_path, 0, 0, 0])
+            tally[3] += 1 if event.new_person and self._expected(event) else 0
+            if self._expected(event):
+                tally[4] += 1
+            else:
+                tally[5] += 1
+        _sql.add_household_tallies([tuple(t) for _k, t in sorted(tallies.items())])
+        hours: dict[tuple[int, int, dt.datetime], int] = defaultdict(int)
+        for event in self.stored():
+            if event.point_id is not None:
+                hour = event.sampled_at.astimezone(dt.UTC).replace(  # type: ignore[union-attr]
+                    minute=0, second=0, microsecond=0
+                )
+                hours[(event.round_id, event.point_id, hour)] += 1  # type: ignore[index]
+        _sql.add_point_hours([(*k, n) for k, n in sorted(hours.items())])
+
+    def _insert_events(self) -> None:
+        rows = []
+        for event in self.stored():
+            tube = self.tubes[event.barcode]
+            event.tube_id = tube.id
+            rows.append(
+                (
+                    event.uid, event.round_id, event.person_id, event.household_id, tube.id,
+                    event.point_id, event.door_task_id, event.sampled_at,
+                    "repeat" in event.warnings,
+                )
+            )  # fmt: skip
+        if rows:
+            _sql.insert_events(rows, self.now, getattr(self.user, "pk", None), self.source)
+
+    def _write_tubes(self) -> None:
+        changes = []
+        for tube in self.tubes.values():
+            if tube.id is None or (not tube.added and tube.closing is None):
+                continue
+            count = tube.count + tube.added
+            status, closed_at = tube.status, tube.closed_at
+            if count >= tube.capacity:
+                status = TubeStatus.FULL
+                closed_at = closed_at or self._last_sample(tube)
+            elif tube.closing is not None:
+                status, closed_at = TubeStatus.CLOSED, tube.closing
+            changes.append((tube.id, count, status, closed_at))
+        _sql.update_tubes(changes)
+
+    def _last_sample(self, tube: _TubeState) -> dt.datetime:
+        times = [e.sampled_at for e in self.stored() if e.tube_id == tube.id and e.sampled_at]
+        return max(times) if times else self.now
+
+    def _finish_door_tasks(self) -> None:
+        task_ids = {e.door_task_id for e in self.stored() if e.door_task_id is not None}
+        if task_ids:
+            from tongxin.sampling.services.door import complete_sampled_tasks
+
+            complete_sampled_tasks(task_ids, self.now)
+
+    def _audit(self) -> None:
+        counts: dict[str, int] = defaultdict(int)
+        for event in self.events:
+            counts[event.status] += 1
+        if not counts.get(STORED):
+            return
+        record(
+            AuditAction.CREATE,
+            target_type="sampling.sampleevent",
+            label=_("采样登记 %(n)d 条") % {"n": counts[STORED]},
+            detail={
+                "source": self.source,
+                "events": len(self.events),
+                "stored": counts.get(STORED, 0),
+                "duplicate": counts.get(DUPLICATE, 0),
+                "refused": counts.get(REFUSED, 0),
+                "rounds": sorted({e.round_id for e in self.events if e.round_id}),
+                "points": sorted({e.point_id for e in self.events if e.point_id}),
+            },
+        )
+
+
+def _household_size(household_id: int) -> int:
+    return max(1, Person.objects.filter(household_id=household_id).count())
+
+
+def _result(events: Iterable[_Event], tubes: Iterable[_TubeState]) -> BatchResult:
+    messages: dict[str, str] | None = None
+    out = BatchResult(results=[])
+    out.tubes = {
+        t.barcode: {
+            "mode": t.mode,
+            "capacity": t.capacity,
+            "count": t.count + t.added,
+            "status": t.status
+            if t.count + t.added < t.capacity and t.closing is None
+            else (TubeStatus.FULL if t.count + t.added >= t.capacity else TubeStatus.CLOSED),
+        }
+        for t in tubes
+        if t.id is not None
+    }
+    for event in events:
+        item: dict[str, Any] = {"id": event.key, "status": event.status}
+        if event.status == REFUSED:
+            messages = messages or _messages()
+            item["reason"] = event.reason
+            item["message"] = _format(messages[event.reason], event.detail)
+            out.refused += 1
+        elif event.status == DUPLICATE:
+            out.duplicate += 1
+        else:
+            out.stored += 1
+        if event.person_label and event.status != REFUSED:
+            item["person"] = event.person_label
+        if event.status == STORED and event.warnings:
+            out.warnings += 1
+            item["warnings"] = list(event.warnings)
+            item["message"] = "；".join(
+                _warning_text(code, d) for code, d in event.warnings.items()
+            )
+        if event.tube_id is not None or event.kind == "close":
+            item["tube"] = event.barcode
+        out.results.append(item)
+    return out
+
+
+def _format(template: str, detail: dict[str, Any]) -> str:
+    if "detail" in detail and "%(detail)s" not in template:
+        return f"{template}：{detail['detail']}"
+    try:
+        return template % detail if detail else template
+    except (KeyError, TypeError):
+        return template
+
+
+def _warning_text(code: str, detail: dict[str, Any]) -> str:
+    if code == "repeat":
+        if detail.get("when"):
+            return _("此人本轮已于 %(when)s 采样，已再次登记，请确认") % detail
+        return _("此人本批次已采样过，已再次登记，请确认")
+    if code == "walk_in":
+        return _("已现场登记为新居民，待网格核实")
+    if code == "mode":
+        return _("此人所在区域应采用%(mode)s") % detail
+    return ""
