@@ -38,7 +38,7 @@ def weekdays_label(digits: str) -> str:
     names = [str(_WEEKDAY_NAMES[int(d) - 1]) for d in sorted(set(digits)) if d in WEEKDAY_DIGITS]
     if not names:
         return ""
-    return _("周") + "/".join(names)
+    return _("周%(days)s") % {"days": "/".join(names)}
 
 
 def describe(need: CareNeed) -> str:
