@@ -1,16 +1,15 @@
 """The place tree, as far as the caller's jurisdiction reaches, with resident counts."""
 
-from collections import defaultdict
 from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
-from tongxin.accounts.jurisdiction import jurisdiction_of
 from tongxin.api.schemas import Crumb, PlaceDetail, PlaceOut
 from tongxin.people.services import resident_counts
 from tongxin.places.models import Place
+from tongxin.places.services import visible_children, visible_roots
 
 router = Router(tags=["places"])
 
@@ -26,23 +25,8 @@ def get_visible_place(user: Any, pk: int) -> Place:
     return place
 
 
-def _top_places(user: Any) -> list[Place]:
-    """The highest visible places: the county for county-wide roles, else the unit's places."""
-    visible = Place.objects.visible_to(user)
-    jurisdiction = jurisdiction_of(user)
-    if jurisdiction.everywhere:
-        return list(visible.filter(depth=1))
-    return list(visible.filter(path__in=jurisdiction.paths))
-
-
 def _with_counts(places: list[Place], user: Any) -> list[dict[str, Any]]:
-    # resident_counts takes siblings; a unit's top places may sit under different parents.
-    by_parent: dict[str, list[Place]] = defaultdict(list)
-    for place in places:
-        by_parent[place.path[: -Place.steplen]].append(place)
-    counts: dict[int, int] = {}
-    for siblings in by_parent.values():
-        counts.update(resident_counts(siblings, user))
+    counts = resident_counts(places, user)
     parent_ids = {p.parent_id for p in places if p.parent_id}
     visible_parents = set(
         Place.objects.visible_to(user).filter(pk__in=parent_ids).values_list("pk", flat=True)
@@ -57,10 +41,10 @@ def _with_counts(places: list[Place], user: Any) -> list[dict[str, Any]]:
 def list_places(request: HttpRequest, filters: Query[PlaceFilter]) -> list[dict[str, Any]]:
     user = request.user
     if filters.parent is None:
-        places = _top_places(user)
+        places = list(visible_roots(user))
     else:
         parent = get_visible_place(user, filters.parent)
-        places = list(Place.objects.visible_to(user).filter(parent=parent))
+        places = visible_children(user, parent)
     return _with_counts(places, user)
 
 

@@ -2,9 +2,10 @@
 
 import contextlib
 import re
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from tongxin.core.phones import InvalidPhone, normalize_mobile
 from tongxin.core.text import clean_text
 from tongxin.people.models import DocumentType, Person, PersonQuerySet
 from tongxin.places.models import Place
+from tongxin.places.services import count_under
 
 REVEALABLE_FIELDS = {"document_number", "phone"}
 
@@ -77,19 +79,16 @@ def reveal(user: Any, pk: int, field: str) -> str:
     return str(getattr(person, field) or "")
 
 
-def resident_counts(places: QuerySet[Place] | list[Place], user: Any) -> dict[int, int]:
-    """Residents under each of the given sibling places, visible to the user, in one query."""
-    places = list(places)
-    if not places:
-        return {}
-    length = len(places[0].path)
-    by_path = {p.path: p.pk for p in places}
-    parent_path = places[0].path[: length - Place.steplen]
-    rows = (
-        Person.objects.visible_to(user)
-        .filter(household__path__startswith=parent_path)
-        .annotate(prefix=Substr("household__path", 1, length))
-        .values("prefix")
-        .annotate(n=Count("id"))
-    )
-    return {by_path[r["prefix"]]: r["n"] for r in rows if r["prefix"] in by_path}
+def resident_counts(places: Iterable[Place], user: Any) -> dict[int, int]:
+    """Residents under each place, visible to the user: one query per group of siblings."""
+
+    def rows(parent_path: str, length: int) -> Any:
+        return (
+            Person.objects.visible_to(user)
+            .filter(household__path__startswith=parent_path)
+            .annotate(prefix=Substr("household__path", 1, length))
+            .values("prefix")
+            .annotate(n=Count("id"))
+        )
+
+    return count_under(places, rows)

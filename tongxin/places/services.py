@@ -1,16 +1,19 @@
 """Creating and finding places. The import, the demo and the admin all come through here."""
 
-from collections import Counter
+import re
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
+from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
+from tongxin.accounts.jurisdiction import jurisdiction_of
 from tongxin.audit.models import AuditAction
 from tongxin.audit.services import record_many
-from tongxin.places.models import CHILD_KINDS, Place, PlaceKind
+from tongxin.places.models import CHILD_KINDS, Place, PlaceKind, PlaceQuerySet
 
 
 class PlaceError(ValueError):
@@ -136,6 +139,66 @@ class PlaceTree:
                 step = Place._str2int(last[-Place.steplen :]) + 1 if last else 1
         self._next_step[parent.pk] = step + 1
         return Place._get_path(parent.path, parent.depth + 1, step)
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(place: Place) -> tuple[Any, ...]:
+    """Buildings 2 before 10, rooms 101 before 1001: how people on the ground read them."""
+    parts = _DIGITS.split(place.key or place.name)
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts if p), place.name
+
+
+def visible_roots(user: Any) -> PlaceQuerySet:
+    """Where the user's tree starts: the county for county-wide roles, else their unit's places."""
+    places = Place.objects.visible_to(user)
+    jurisdiction = jurisdiction_of(user)
+    if jurisdiction.everywhere:
+        return places.filter(depth=1)
+    return places.filter(path__in=jurisdiction.paths)
+
+
+def visible_children(user: Any, place: Place) -> list[Place]:
+    """The place's children the user may see, in natural order."""
+    return sorted(Place.objects.visible_to(user).filter(parent=place), key=natural_key)
+
+
+def by_parent(places: Iterable[Place]) -> dict[str, list[Place]]:
+    """Places grouped into siblings (by their parent's path)."""
+    groups: dict[str, list[Place]] = defaultdict(list)
+    for place in places:
+        groups[place.path[: -Place.steplen]].append(place)
+    return groups
+
+
+def count_under(places: Iterable[Place], rows: Any) -> dict[int, int]:
+    """Count `rows` (a queryset with a `path` expression to group by) under each place: one
+    query per group of siblings. `rows(parent_path, length)` returns the `prefix`/`n` rows."""
+    result: dict[int, int] = {}
+    for parent_path, siblings in by_parent(places).items():
+        length = len(siblings[0].path)
+        wanted = {p.path: p.pk for p in siblings}
+        for row in rows(parent_path, length):
+            if row["prefix"] in wanted:
+                result[wanted[row["prefix"]]] = row["n"]
+    return result
+
+
+def household_counts(places: Iterable[Place], user: Any) -> dict[int, int]:
+    """Households under each place that the user may see."""
+
+    def rows(parent_path: str, length: int) -> Any:
+        return (
+            Place.objects.visible_to(user)
+            .filter(kind=PlaceKind.HOUSEHOLD, path__startswith=parent_path)
+            .order_by()
+            .annotate(prefix=Substr("path", 1, length))
+            .values("prefix")
+            .annotate(n=Count("id"))
+        )
+
+    return count_under(places, rows)
 
 
 def child_place(parent: Place, kind: str, key: str, name: str, **extra: Any) -> Place:

@@ -55,7 +55,7 @@ def _big_estate() -> Place | None:
 
 
 def _buildings(estate: Place) -> list[Place]:
-    from tongxin.web.queries import natural_key
+    from tongxin.places.services import natural_key
 
     return sorted(Place.objects.filter(parent=estate, kind=PlaceKind.BUILDING), key=natural_key)
 

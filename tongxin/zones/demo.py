@@ -31,7 +31,7 @@ def _first_household(place: Place) -> Place:
 
 
 def _buildings(estate: Place) -> list[Place]:
-    from tongxin.web.queries import natural_key
+    from tongxin.places.services import natural_key
 
     return sorted(Place.objects.filter(parent=estate, kind=PlaceKind.BUILDING), key=natural_key)
 

@@ -486,6 +486,6 @@ def zone_map(request: HttpRequest) -> HttpResponse:
 
 
 def _natural(place: Place) -> tuple[Any, ...]:
-    from tongxin.web.queries import natural_key
+    from tongxin.places.services import natural_key
 
     return natural_key(place)

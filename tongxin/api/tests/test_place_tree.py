@@ -59,3 +59,16 @@ def test_coordinates_are_numbers(county: County, command_api: Client) -> None:
     estate = command_api.get(f"/api/v1/places/{county.inside_estate.pk}").json()
 
     assert (estate["lat"], estate["lng"]) == (29.137, 118.41)
+
+
+def test_children_come_in_the_order_people_read_them(county: County, command_api: Client) -> None:
+    from tongxin.factories import household
+
+    # Created 10 before 2: stored order would list 10幢 first.
+    household("阳光小区", "10", "101")
+    household("阳光小区", "2", "101")
+    estate = Place.objects.get(kind="estate", name="阳光小区")
+
+    buildings = command_api.get("/api/v1/places/", {"parent": estate.pk}).json()
+
+    assert [b["name"] for b in buildings] == ["2幢", "3幢", "10幢"]

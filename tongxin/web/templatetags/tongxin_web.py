@@ -1,20 +1,10 @@
 """Template helpers for the pages."""
 
-import re
-
 from django import template
 
-from tongxin.core.masking import mask_document, mask_phone
+from tongxin.core.masking import mask_in_text
 
 register = template.Library()
-
-# Runs of 11+ digits (a mobile, a 15/18-digit ID number, or one Excel turned into a float).
-_LONG_NUMBER = re.compile(r"\d[\d.Ee+\-]{9,}[\dXx]")
-
-
-def _mask(match: re.Match[str]) -> str:
-    digits = match.group(0)
-    return mask_document(digits) if len(digits) >= 14 else mask_phone(digits)
 
 
 @register.filter
@@ -26,7 +16,7 @@ def scrub(value: object) -> str:
     """
     if value is None:
         return ""
-    return _LONG_NUMBER.sub(_mask, str(value))
+    return mask_in_text(str(value))
 
 
 @register.filter

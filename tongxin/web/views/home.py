@@ -10,9 +10,10 @@ from tongxin.accounts.models import Role
 from tongxin.incidents.models import Incident
 from tongxin.people.models import Person
 from tongxin.places.models import Place, PlaceKind
+from tongxin.places.services import natural_key
 from tongxin.units.models import BuildingAssignment, GridRole, Unit, UnitAssignment
 from tongxin.web.decorators import page
-from tongxin.web.queries import natural_key, with_counts
+from tongxin.web.queries import with_counts
 
 UNIT_ROLES = {Role.UNIT_LEADER, Role.GRID_STAFF}
 

@@ -7,14 +7,9 @@ from tongxin.accounts.jurisdiction import jurisdiction_of
 from tongxin.accounts.permissions import Perm, has_perm
 from tongxin.people.models import Person
 from tongxin.places.models import Place, PlaceKind
+from tongxin.places.services import natural_key, visible_children, visible_roots
 from tongxin.web.decorators import is_fragment_request, page
-from tongxin.web.queries import (
-    natural_key,
-    visible_ancestors,
-    visible_children,
-    visible_roots,
-    with_counts,
-)
+from tongxin.web.queries import visible_ancestors, with_counts
 
 PANEL = "place-panel"
 
