@@ -5,34 +5,15 @@ ID numbers and phones (a problem message may quote one). Whatever the import sto
 only ever sends masked forms.
 """
 
-import re
 from typing import Any, TypeVar
 
-from tongxin.core.masking import mask_document, mask_phone
+from tongxin.core.masking import mask_document, mask_in_text, mask_phone
 
 # Spreadsheet headers (canonical and accepted synonyms) whose whole value is personal data.
 DOCUMENT_KEYS = {"证件号码", "身份证号", "身份证号码", "document_number"}
 PHONE_KEYS = {"手机号", "联系电话", "电话", "phone"}
 
-# Long digit runs (ID numbers, phones, Excel's numeric IDs) and Excel's scientific notation.
-_DIGITS = re.compile(r"\d{7,}[Xx]?")
-_SCIENTIFIC = re.compile(r"\d(?:\.\d+)?[Ee]\+?\d+")
-
 T = TypeVar("T")
-
-
-def _mask_run(match: re.Match[str]) -> str:
-    run = match.group(0)
-    if len(run) in (15, 18):
-        return mask_document(run)
-    if len(run) == 11 and run.startswith("1"):
-        return mask_phone(run)
-    return "*" * (len(run) - 4) + run[-4:]
-
-
-def redact_text(text: str) -> str:
-    text = _SCIENTIFIC.sub(lambda m: "*" * len(m.group(0)), text)
-    return _DIGITS.sub(_mask_run, text)
 
 
 def _redact_value(key: str, value: Any) -> Any:
@@ -43,7 +24,7 @@ def _redact_value(key: str, value: Any) -> Any:
             return mask_phone(value.strip())
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if key in DOCUMENT_KEYS or key in PHONE_KEYS:
-            return redact_text(str(value))
+            return mask_in_text(str(value))
         return value
     return redact(value)
 
@@ -51,7 +32,7 @@ def _redact_value(key: str, value: Any) -> Any:
 def redact(value: T) -> T:
     """A copy of a JSON-like value with ID numbers and phones masked wherever they appear."""
     if isinstance(value, str):
-        return redact_text(value)  # type: ignore[return-value]
+        return mask_in_text(value)  # type: ignore[return-value]
     if isinstance(value, dict):
         return {k: _redact_value(str(k), v) for k, v in value.items()}  # type: ignore[return-value]
     if isinstance(value, (list, tuple)):
