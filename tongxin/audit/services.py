@@ -55,6 +55,13 @@ def record_many(events: Iterable[tuple[str, models.Model, dict[str, Any]]]) -> i
     return len(rows)
 
 
+def record_reveals(targets: Iterable[models.Model], field: str) -> int:
+    """One reveal event per target (a list showing several values in clear), in one insert."""
+    rows = [_event(AuditAction.REVEAL, t, detail={"field": field}) for t in targets]
+    AuditEvent.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
 def record_view(target: models.Model) -> AuditEvent:
     return record(AuditAction.VIEW, target)
 

@@ -26,9 +26,7 @@ from tongxin.sampling.models import (
     DoorTask,
     LabResult,
     LabResultStatus,
-    PositivePerson,
     Recall,
-    RecallMember,
     SamplingTeam,
     Tube,
     TubeStatus,
@@ -308,26 +306,14 @@ def recall_list(request: HttpRequest, round_id: int) -> HttpResponse:
 @page()
 def recall_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "view_recalls")
-    recall = get_object_or_404(
-        Recall.objects.visible_to(request.user).select_related("round", "tube"), pk=pk
-    )
-    members = (
-        RecallMember.objects.visible_to(request.user)
-        .filter(recall=recall)
-        .select_related("person", "household", "control", "task")
-        .order_by("household__path", "person__name")
-    )
+    recall, members = recalls.view_recall(request.user, pk)
     return render(request, "sampling/recall.html", {"recall": recall, "members": members})
 
 
 @page()
 def positives(request: HttpRequest) -> HttpResponse:
     _require(request, "view_recalls")
-    rows = (
-        PositivePerson.objects.visible_to(request.user)
-        .select_related("person", "household", "tube", "round")
-        .order_by("-found_at")[:500]
-    )
+    rows = recalls.view_positives(request.user)
     return render(request, "sampling/positives.html", {"positives": rows})
 
 
@@ -389,8 +375,10 @@ def team_worklist(request: HttpRequest, round_id: int, team_id: int) -> HttpResp
     team = get_object_or_404(SamplingTeam.objects.visible_to(user).distinct(), pk=team_id)
     tasks = list(door.worklist(user, team, test_round))
     residents: dict[int, list[Person]] = {}
-    for person in Person.objects.filter(household_id__in={t.household_id for t in tasks}).only(
-        "pk", "name", "document_masked", "household_id", "birth_date"
+    for person in (
+        Person.objects.visible_to(user)
+        .filter(household_id__in={t.household_id for t in tasks})
+        .only("pk", "name", "document_masked", "household_id", "birth_date")
     ):
         residents.setdefault(person.household_id, []).append(person)
     for task in tasks:

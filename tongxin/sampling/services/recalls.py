@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongxin.accounts.models import Role, User
+from tongxin.audit.models import AuditAction
+from tongxin.audit.services import record
 from tongxin.places.models import Place
 from tongxin.sampling.models import (
     DoorReason,
@@ -330,6 +332,8 @@ def recalls_report(test_round: TestRound, user: Any = None) -> list[dict[str, An
     out = []
     for recall in recalls.select_related("tube", "lab_result").order_by("-raised_at", "-pk"):
         rows = members_by_recall.get(recall.pk, [])
+        if rows:
+            _audit_members_shown(recall, [r["person_id"] for r in rows])
         out.append(
             {
                 "id": recall.pk,
@@ -347,3 +351,43 @@ def recalls_report(test_round: TestRound, user: Any = None) -> list[dict[str, An
         )
     out.sort(key=lambda r: r["status"] != RecallStatus.OPEN)  # open first, each newest first
     return out
+
+
+def _audit_members_shown(recall: Recall, person_ids: list[int]) -> None:
+    # Membership of a positive pool is health data: whoever lists it leaves a trace.
+    record(AuditAction.VIEW, recall, detail={"members": person_ids})
+
+
+def view_recall(user: Any, pk: int) -> tuple[Recall, list[RecallMember]]:
+    """One recall and the members the user may see (404 beyond); the view is audited."""
+    from django.shortcuts import get_object_or_404
+
+    recall = get_object_or_404(
+        Recall.objects.visible_to(user).select_related("round", "tube"), pk=pk
+    )
+    members = list(
+        RecallMember.objects.visible_to(user)
+        .filter(recall=recall)
+        .select_related("person", "household", "control", "task")
+        .order_by("household__path", "person__name")
+    )
+    if members:
+        _audit_members_shown(recall, [m.person_id for m in members])
+    return recall, members
+
+
+def view_positives(user: Any, limit: int = 500) -> list[PositivePerson]:
+    """The positive people the user may see, newest first; listing them is audited."""
+    rows = list(
+        PositivePerson.objects.visible_to(user)
+        .select_related("person", "household", "tube", "round")
+        .order_by("-found_at")[:limit]
+    )
+    if rows:
+        record(
+            AuditAction.VIEW,
+            target_type="sampling.positiveperson",
+            label=f"sampling.positiveperson ×{len(rows)}",
+            detail={"people": [p.person_id for p in rows]},
+        )
+    return rows

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from tongxin.accounts.models import User
 from tongxin.accounts.permissions import Perm, has_perm
-from tongxin.audit.services import record_reveal
+from tongxin.audit.services import record_reveals
 from tongxin.people.models import Person
 from tongxin.places.models import Place, PlaceKind
 from tongxin.testing.models import (
@@ -207,7 +207,7 @@ def reminder_groups(
     }
     slot_by_path = {s.place.path: s for s in wanted_slots}
 
-    people = _expected(round, [s.place for s in wanted_slots])
+    people = _expected(round, [s.place for s in wanted_slots]).visible_to(user)
     clear_places = [s.place for s in wanted_slots if s.pk in clear_slot_ids]
     people = (
         people.defer("document_number")
@@ -259,9 +259,7 @@ def reminder_groups(
             )
         )
     if revealed:
-        with transaction.atomic():
-            for person in revealed:
-                record_reveal(person, "phone")
+        record_reveals(revealed, "phone")
 
     groups: dict[int | None, CadreGroup] = {}
     for s in wanted_slots:
