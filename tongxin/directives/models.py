@@ -19,11 +19,10 @@ attachment_validator = FileExtensionValidator(ATTACHMENT_EXTENSIONS)
 
 def sees_all_directives(user: Any) -> bool:
     """The command post follows every directive; units see only what was sent to them."""
-    from tongxin.accounts.models import Role
+    from tongxin.accounts.permissions import Perm, has_perm
 
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return bool(user.is_superuser or user.role == Role.COMMAND_POST)
+    # Those who issue directives are the ones who follow all of them.
+    return has_perm(user, Perm.ISSUE_DIRECTIVES)
 
 
 class Priority(models.TextChoices):

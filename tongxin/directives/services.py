@@ -36,7 +36,6 @@ from tongxin.directives.models import (
     TargetStatus,
     TaskStatus,
     UnitTask,
-    sees_all_directives,
 )
 from tongxin.incidents.models import Incident
 from tongxin.notifications.services import notify, safe_reverse
@@ -113,12 +112,8 @@ def get_target(user: Any, pk: int) -> DirectiveTarget:
 
 
 def visible_tasks(user: Any) -> models.QuerySet[UnitTask]:
-    if sees_all_directives(user):
-        return UnitTask.objects.all()
-    unit_id = getattr(user, "unit_id", None)
-    if not _active(user) or not unit_id:
-        return UnitTask.objects.none()
-    return UnitTask.objects.filter(target__unit_id=unit_id)
+    # A task is visible exactly where its unit's copy of the directive is.
+    return UnitTask.objects.filter(target__in=visible_targets(user))
 
 
 def get_task(user: Any, pk: int) -> UnitTask:

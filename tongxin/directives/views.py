@@ -17,7 +17,13 @@ from tongxin.directives.forms import (
     IssueForm,
     TaskReportForm,
 )
-from tongxin.directives.models import DirectiveStatus, DirectiveTarget, Feedback, TaskStatus
+from tongxin.directives.models import (
+    DirectiveStatus,
+    DirectiveTarget,
+    Feedback,
+    TaskStatus,
+    sees_all_directives,
+)
 from tongxin.directives.services import DirectiveError
 from tongxin.incidents.models import Incident
 from tongxin.units.models import Unit
@@ -35,7 +41,7 @@ def _user(request: HttpRequest) -> Any:
 def directive_list(request: HttpRequest) -> HttpResponse:
     """The command post's board; a unit's staff land on their unit's directives instead."""
     user = _user(request)
-    if not services.sees_all_directives(user):
+    if not sees_all_directives(user):
         return redirect("directives:mine")
     status = request.GET.get("status", DirectiveStatus.OPEN)
     incident = None
@@ -79,7 +85,7 @@ def _unit_page(request: HttpRequest, unit: Unit) -> HttpResponse:
             "include_done": include_done,
             "my_tasks": my_tasks,
             "now": timezone.now(),
-            "sees_all": services.sees_all_directives(user),
+            "sees_all": sees_all_directives(user),
         },
     )
 
@@ -88,7 +94,7 @@ def _unit_page(request: HttpRequest, unit: Unit) -> HttpResponse:
 def my_unit(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not user.unit_id:
-        if services.sees_all_directives(user):
+        if sees_all_directives(user):
             return redirect("directives:units")
         raise Http404
     return _unit_page(request, user.unit)
@@ -97,7 +103,7 @@ def my_unit(request: HttpRequest) -> HttpResponse:
 @page()
 def units(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if not services.sees_all_directives(user):
+    if not sees_all_directives(user):
         raise Http404
     return render(
         request, "directives/units.html", {"rows": services.units_with_open_directives(user)}
@@ -107,7 +113,7 @@ def units(request: HttpRequest) -> HttpResponse:
 @page()
 def unit_directives(request: HttpRequest, unit_id: int) -> HttpResponse:
     user = _user(request)
-    if not services.sees_all_directives(user) and user.unit_id != unit_id:
+    if not sees_all_directives(user) and user.unit_id != unit_id:
         raise Http404
     unit = Unit.objects.filter(pk=unit_id).first()
     if unit is None:
@@ -224,7 +230,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     directive = services.get_directive(user, pk)
     now = timezone.now()
     context: dict[str, Any] = {"directive": directive, "now": now}
-    if services.sees_all_directives(user):
+    if sees_all_directives(user):
         rows = services.board(user, status=None, only=directive, now=now)
         row = rows[0] if rows else directive
         context.update(

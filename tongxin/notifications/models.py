@@ -15,11 +15,9 @@ from tongxin.notifications.kinds import Channel
 
 
 def _sees_all_deliveries(user: Any) -> bool:
-    from tongxin.accounts.models import Role
+    from tongxin.accounts.permissions import Perm, has_perm
 
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return bool(user.is_superuser or user.role in {Role.COMMAND_POST, Role.SYSADMIN})
+    return has_perm(user, Perm.VIEW_DELIVERIES)
 
 
 class Notification(models.Model):

@@ -90,14 +90,17 @@ PrefKey = tuple[str, int | None, str, str]  # (owner type, owner id, kind, chann
 
 
 def _load_preferences(
-    user_ids: Iterable[int], unit_ids: Iterable[int | None], kind: str
+    user_ids: Iterable[int], unit_ids: Iterable[int | None], kind: str | None
 ) -> dict[PrefKey, bool]:
+    """The owners' preference rows for `kind` and for every kind ("" rows); None: all kinds."""
     unit_ids = {u for u in unit_ids if u}
-    rows = Preference.objects.filter(
-        Q(user_id__in=set(user_ids)) | Q(unit_id__in=unit_ids), kind__in=[kind, ""]
-    ).values_list("user_id", "unit_id", "kind", "channel", "enabled")
+    rows = Preference.objects.filter(Q(user_id__in=set(user_ids)) | Q(unit_id__in=unit_ids))
+    if kind is not None:
+        rows = rows.filter(kind__in=[kind, ""])
     prefs: dict[PrefKey, bool] = {}
-    for user_id, unit_id, k, channel, enabled in rows:
+    for user_id, unit_id, k, channel, enabled in rows.values_list(
+        "user_id", "unit_id", "kind", "channel", "enabled"
+    ):
         owner = ("user", user_id) if user_id else ("unit", unit_id)
         prefs[(*owner, k, channel)] = enabled
     return prefs
@@ -117,11 +120,12 @@ def _user_channel(
     return channel in kind.default_channels
 
 
-def _unit_robots_on(prefs: dict[PrefKey, bool], unit_id: int, kind: Kind) -> bool:
-    for key in (("unit", unit_id, kind.code, Channel.ROBOT), ("unit", unit_id, "", Channel.ROBOT)):
+def _unit_channel(prefs: dict[PrefKey, bool], unit_id: int, kind: Kind, channel: str) -> bool:
+    """For a unit: ROBOT is its robots; SMS is the default its staff inherit."""
+    for key in (("unit", unit_id, kind.code, channel), ("unit", unit_id, "", channel)):
         if key in prefs:
             return prefs[key]
-    return Channel.ROBOT in kind.default_channels
+    return channel in kind.default_channels
 
 
 def user_channel_enabled(user: User, kind_code: str, channel: str) -> bool:
@@ -131,16 +135,24 @@ def user_channel_enabled(user: User, kind_code: str, channel: str) -> bool:
 
 
 def unit_channel_enabled(unit: Unit, kind_code: str, channel: str) -> bool:
-    """For a unit: ROBOT is its robots; SMS is the default its staff inherit."""
     kind = kinds.get(kind_code)
     prefs = _load_preferences([], [unit.pk], kind.code)
-    key: PrefKey = ("unit", unit.pk, kind.code, channel)
-    fallback: PrefKey = ("unit", unit.pk, "", channel)
-    if key in prefs:
-        return prefs[key]
-    if fallback in prefs:
-        return prefs[fallback]
-    return channel in kind.default_channels
+    return _unit_channel(prefs, unit.pk, kind, channel)
+
+
+def preference_rows(user: User, unit: Unit | None = None) -> list[dict[str, Any]]:
+    """Per kind, whether SMS is on for the user and (for the unit the user may set) the unit's
+    SMS default and robots: the preferences page, in one query."""
+    prefs = _load_preferences([user.pk], [user.unit_id, unit.pk if unit else None], None)
+    return [
+        {
+            "kind": kind,
+            "sms": _user_channel(prefs, user.pk, user.unit_id, kind, Channel.SMS),
+            "unit_sms": unit is not None and _unit_channel(prefs, unit.pk, kind, Channel.SMS),
+            "unit_robot": unit is not None and _unit_channel(prefs, unit.pk, kind, Channel.ROBOT),
+        }
+        for kind in kinds.all_kinds()
+    ]
 
 
 def set_preference(
@@ -224,7 +236,7 @@ def _plan_deliveries(
                     phone_masked=mask_phone(phone),
                 )
             )
-    robot_units = [u.pk for u in units if _unit_robots_on(prefs, u.pk, kind)]
+    robot_units = [u.pk for u in units if _unit_channel(prefs, u.pk, kind, Channel.ROBOT)]
     if robot_units:
         for robot in GroupRobot.objects.filter(unit_id__in=robot_units, is_active=True):
             planned.append(Delivery(notification=notification, channel=Channel.ROBOT, robot=robot))

@@ -130,17 +130,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
                     )  # fmt: skip
         flash.success(request, _("通知设置已保存"))
         return redirect("notifications:preferences")
-    rows = [
-        {
-            "kind": kind,
-            "sms": services.user_channel_enabled(user, kind.code, Channel.SMS),
-            "unit_sms": unit is not None
-            and services.unit_channel_enabled(unit, kind.code, Channel.SMS),
-            "unit_robot": unit is not None
-            and services.unit_channel_enabled(unit, kind.code, Channel.ROBOT),
-        }
-        for kind in kind_list
-    ]
+    rows = services.preference_rows(user, unit)
     robots = list(unit.group_robots.filter(is_active=True)) if unit is not None else []
     return render(
         request,

@@ -167,6 +167,25 @@ class ZoneDesignation(AuditedModel):
         return self.effective_until is None
 
 
+class _Recorded(AuditedModel):
+    """Evidence entered by someone: who entered it and when (not when it happened)."""
+
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    AUDIT_EXCLUDE = ("recorded_at",)
+
+    class Meta:
+        abstract = True
+
+
 class PositiveFindingQuerySet(models.QuerySet["PositiveFinding"]):
     def visible_to(self, user: Any) -> "PositiveFindingQuerySet":
         from tongxin.accounts.jurisdiction import jurisdiction_of
@@ -175,7 +194,7 @@ class PositiveFindingQuerySet(models.QuerySet["PositiveFinding"]):
         return self.filter(jurisdiction_of(user).q("place__path"))
 
 
-class PositiveFinding(AuditedModel):
+class PositiveFinding(_Recorded):
     """A positive found at a place (a household, or a coarser node when that is all known)."""
 
     incident = models.ForeignKey(
@@ -190,18 +209,6 @@ class PositiveFinding(AuditedModel):
     found_at = models.DateTimeField(_("发现时间"), db_index=True)
     source = models.CharField(_("来源"), max_length=200, blank=True)
     reference = models.CharField(_("来源编号"), max_length=100, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
-
-    AUDIT_EXCLUDE = ("recorded_at",)
-
     objects = PositiveFindingQuerySet.as_manager()
 
     class Meta:
@@ -219,7 +226,7 @@ class AreaTestRoundQuerySet(models.QuerySet["AreaTestRound"]):
         return self if condition is None else self.filter(condition)
 
 
-class AreaTestRound(AuditedModel):
+class AreaTestRound(_Recorded):
     """A completed whole-area testing round of a place (everything under it was tested)."""
 
     incident = models.ForeignKey(
@@ -234,18 +241,6 @@ class AreaTestRound(AuditedModel):
     completed_at = models.DateTimeField(_("完成时间"), db_index=True)
     all_negative = models.BooleanField(_("结果全部阴性"))
     reference = models.CharField(_("轮次编号"), max_length=100, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
-
-    AUDIT_EXCLUDE = ("recorded_at",)
-
     objects = AreaTestRoundQuerySet.as_manager()
 
     class Meta:
