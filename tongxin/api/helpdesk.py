@@ -13,6 +13,7 @@ from tongxin.helpdesk.models import Status, overdue_q
 from tongxin.helpdesk.services import access, stats, work
 from tongxin.helpdesk.services.events import HelpdeskError
 from tongxin.helpdesk.services.intake import history
+from tongxin.helpdesk.services.triage import EMERGENCY_RULE
 
 router = Router(tags=["helpdesk"])
 
@@ -127,9 +128,7 @@ def list_requests(request: HttpRequest, filters: Query[RequestFilter]) -> Any:
 
 @router.get("/requests/{number}", response=HelpRequestDetail, summary="One request and its log")
 def request_detail(request: HttpRequest, number: str) -> dict[str, Any]:
-    from tongxin.helpdesk.services.triage import EMERGENCY_RULE
-
-    found = access.get_request(request.user, number)
+    found = access.view_request(request.user, number)
     events = [
         {
             "number": e.request.number,

@@ -445,20 +445,10 @@ def slot_board(request: HttpRequest) -> HttpResponse:
                 )
     board = []
     if hospital is not None:
-        visible = rs.visible_runs(user)
-        for slot in sl.slots_on(hospital, date):
-            riders = (
-                slot.passengers.filter(run__in=visible)
-                .select_related("run__township")
-                .order_by("run__township__path")
-            )
-            board.append(
-                (
-                    slot,
-                    riders,
-                    CapacityForm(initial={"capacity": slot.capacity}, prefix=f"c{slot.pk}"),
-                )
-            )
+        board = [
+            (slot, riders, CapacityForm(initial={"capacity": slot.capacity}, prefix=f"c{slot.pk}"))
+            for slot, riders in rs.slot_board(user, hospital, date)
+        ]
     return _render(
         request,
         "care/slots.html",

@@ -22,8 +22,8 @@ def can_plan_runs(user: Any) -> bool:
 
 def can_view_runs(user: Any) -> bool:
     """Who sees the runs of the townships in their jurisdiction (a crew sees its own runs
-    regardless): planners and those who may see care records."""
-    return can_plan_runs(user) or can_view_care(user)
+    regardless)."""
+    return has_perm(user, Perm.VIEW_GREEN_RUNS)
 
 
 def can_manage_slots(user: Any) -> bool:

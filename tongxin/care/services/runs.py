@@ -31,6 +31,7 @@ from tongxin.care.models import (
     GreenRun,
     GreenRunQuerySet,
     Hospital,
+    HospitalSlot,
     NeedKind,
     PassengerStatus,
     RunPassenger,
@@ -38,7 +39,7 @@ from tongxin.care.models import (
 )
 from tongxin.care.services.access import can_plan_runs
 from tongxin.care.services.registry import CareError, NotAllowed
-from tongxin.care.services.slots import book_best, release
+from tongxin.care.services.slots import book_best, release, slots_on
 from tongxin.incidents.models import Incident
 from tongxin.people.models import ResidenceStatus
 from tongxin.places.models import Place, PlaceKind
@@ -430,6 +431,30 @@ def open_manifest(user: Any, pk: int) -> tuple[GreenRun, list[RunPassenger]]:
     passengers = list(passengers_of(run))
     record(AuditAction.VIEW, run, detail={"manifest": [p.person_id for p in passengers]})
     return run, passengers
+
+
+def slot_board(
+    user: Any, hospital: Hospital, date: dt.date
+) -> list[tuple[HospitalSlot, list[RunPassenger]]]:
+    """A hospital's slots on a date with the passengers booked into them from the runs the
+    user may see; the names on it (people booked for dialysis) are audited like a manifest."""
+    slots = list(slots_on(hospital, date))
+    riders: dict[int | None, list[RunPassenger]] = defaultdict(list)
+    for p in (
+        RunPassenger.objects.filter(slot__in=slots, run__in=visible_runs(user))
+        .select_related("run__township", "person")
+        .defer("person__document_number", "person__phone")
+        .order_by("run__township__path", "id")
+    ):
+        riders[p.slot_id].append(p)
+    shown = [p.person_id for ps in riders.values() for p in ps]
+    if shown:
+        record(
+            AuditAction.VIEW,
+            hospital,
+            detail={"slot_board": date.isoformat(), "people": shown},
+        )
+    return [(slot, riders[slot.pk]) for slot in slots]
 
 
 # --- check-offs ------------------------------------------------------------------------------

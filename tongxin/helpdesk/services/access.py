@@ -6,6 +6,7 @@ from django.http import Http404
 
 from tongxin.accounts.models import Role
 from tongxin.accounts.permissions import Perm, has_perm
+from tongxin.audit.services import record_view
 from tongxin.helpdesk.models import HelpRequest, HelpRequestQuerySet, sees_all_requests
 
 
@@ -63,4 +64,14 @@ def get_request(user: Any, number: str) -> HelpRequest:
     )
     if found is None:
         raise Http404
+    return found
+
+
+def view_request(user: Any, number: str) -> HelpRequest:
+    """Open a request's page or record: the caller's details and the linked resident are
+    personal data, so every opening is audited (the request, and the resident when linked)."""
+    found = get_request(user, number)
+    record_view(found)
+    if found.person is not None:
+        record_view(found.person)
     return found

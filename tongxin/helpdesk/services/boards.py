@@ -116,8 +116,7 @@ class CountyView:
 
 def county_view(user: Any, *, now: dt.datetime | None = None) -> CountyView:
     now = now or timezone.now()
-    visible = visible_requests(user)
-    open_qs = visible.open()
+    open_qs = visible_requests(user).open()
     late = overdue_q(now)
     status_counts = dict(open_qs.values_list("status").annotate(n=Count("pk")))
     by_status = [(s, str(label), status_counts.get(s, 0)) for s, label in Status.choices
@@ -159,17 +158,20 @@ def county_view(user: Any, *, now: dt.datetime | None = None) -> CountyView:
         emergencies=emergencies,
         open_total=sum(status_counts.values()),
         overdue_total=open_qs.filter(late).count(),
-        awaiting_follow_up=visible.filter(
-            status=Status.CLOSED, followed_up_at__isnull=True
-        ).count(),
+        awaiting_follow_up=awaiting_follow_up_count(user),
     )
+
+
+def _awaiting_follow_up(user: Any) -> HelpRequestQuerySet:
+    return visible_requests(user).filter(status=Status.CLOSED, followed_up_at__isnull=True)
+
+
+def awaiting_follow_up_count(user: Any) -> int:
+    return _awaiting_follow_up(user).count()
 
 
 def awaiting_follow_up(user: Any, limit: int = 100) -> list[HelpRequest]:
     """Closed requests nobody has called back yet, oldest closing first."""
     return list(
-        visible_requests(user)
-        .filter(status=Status.CLOSED, followed_up_at__isnull=True)
-        .select_related(*RELATED)
-        .order_by("closed_at", "pk")[:limit]
+        _awaiting_follow_up(user).select_related(*RELATED).order_by("closed_at", "pk")[:limit]
     )

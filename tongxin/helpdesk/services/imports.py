@@ -19,7 +19,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from tongxin.audit.models import AuditAction
-from tongxin.audit.services import record
+from tongxin.audit.services import record, record_export
 from tongxin.core.phones import InvalidPhone
 from tongxin.helpdesk.models import Category, Channel, Priority, RequestImport
 from tongxin.helpdesk.services import registry
@@ -328,4 +328,8 @@ def problems_csv(job: RequestImport) -> str:
     for problem in job.problems:
         cells = problem.get("cells", {})
         writer.writerow([problem["row"], problem["message"], *(cells.get(c, "") for c in columns)])
+    # Callers' names and needs leave the platform in this file: an export like any other.
+    record_export(
+        "helpdesk.requestimport.problems", {"import": job.pk}, len(job.problems), unmasked=False
+    )
     return "\ufeff" + out.getvalue()

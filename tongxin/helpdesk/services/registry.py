@@ -14,16 +14,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import phonenumbers
-from django.apps import apps
 from django.db.models import Q
 from django.utils import timezone
 
+from tongxin.care.services import CareProfile, care_profile_for
 from tongxin.core.phones import InvalidPhone, normalize_mobile
 from tongxin.incidents.models import Incident
 from tongxin.people.models import Person
 from tongxin.places.labels import building_label, chinese_to_int, room_label, stairwell_label
 from tongxin.places.models import Place, PlaceKind
 from tongxin.units.models import BuildingAssignment, GridRole, GridRoleKind, Unit, UnitAssignment
+from tongxin.zones.services import effective_zone
 
 log = logging.getLogger(__name__)
 
@@ -162,46 +163,30 @@ def household_of(phone: str) -> Place | None:
     return None
 
 
-# --- special populations (the care app, when installed) -------------------------------------
+# --- special populations (the care registry) ------------------------------------------------
 
 
-def care_profile(person: Person | None, *, audit: bool = False) -> Any:
-    """The care app's CareProfile for a person (.tags, .summary, .url), or None.
+def care_profile(person: Person | None, *, audit: bool = False) -> CareProfile | None:
+    """The person's CareProfile (.tags, .summary, .url), or None.
 
     `audit`: the profile is shown to someone (the care app records the view); linking at
     intake shows nothing to anyone. A failure in that app must never cost a resident their
     request, so it is logged and treated as "no profile"."""
-    if person is None or not apps.is_installed("tongxin.care"):
+    if person is None:
         return None
     try:
-        from tongxin.care.services import care_profile_for  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    try:
-        try:
-            return care_profile_for(person, audit=audit)
-        except TypeError:  # an older signature without the keyword
-            return care_profile_for(person)
+        return care_profile_for(person, audit=audit)
     except Exception:
         log.exception("care_profile_for failed for person %s", person.pk)
         return None
 
 
-def care_tags(profile: Any) -> list[str]:
-    if profile is None:
-        return []
-    return [str(tag) for tag in (getattr(profile, "tags", None) or [])]
+def care_tags(profile: CareProfile | None) -> list[str]:
+    return [str(tag) for tag in profile.tags] if profile is not None else []
 
 
-def care_url(profile: Any) -> str:
-    if profile is None:
-        return ""
-    url = getattr(profile, "url", "")
-    if callable(url):
-        url = url()
-    if not url and hasattr(profile, "get_absolute_url"):
-        url = profile.get_absolute_url()
-    return str(url or "")
+def care_url(profile: CareProfile | None) -> str:
+    return profile.url if profile is not None else ""
 
 
 # --- who is responsible ----------------------------------------------------------------------
@@ -254,8 +239,6 @@ def responsible_for(place: Place | None, on: dt.date | None = None) -> Responsib
 
 
 def zone_of(place: Place | None, incident: Incident | None, at: dt.datetime | None = None) -> Any:
-    if place is None or not apps.is_installed("tongxin.zones"):
+    if place is None:
         return None
-    from tongxin.zones.services import effective_zone
-
     return effective_zone(place, at, incident=incident)

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import Workbook
 
+from tongxin.audit.models import AuditEvent
 from tongxin.helpdesk.models import HelpRequest, RequestImport
 from tongxin.helpdesk.services.imports import import_requests, problems_csv
 from tongxin.imports.readers import ImportFileError
@@ -135,6 +136,10 @@ def test_the_import_page_and_command(client: Any, desk, town: Town, tmp_path: Pa
     assert "第 6 行" in page and "缺少求助内容" in page and "1391234" in page
     csv_response = client.get(reverse("helpdesk:import_problems", args=[job.pk]))
     assert "缺少求助内容" in csv_response.content.decode("utf-8-sig")
+    exported = AuditEvent.objects.get(action="export", actor=desk)
+    assert exported.detail == {
+        "filters": {"import": job.pk}, "rows": 3, "unmasked": False
+    }  # fmt: skip
 
     path = tmp_path / "again.xlsx"
     path.write_bytes(xlsx(rows()))

@@ -3,8 +3,6 @@ their responsible unit and cadre, and — from the care registry — any special
 and care plan."""
 
 import datetime as dt
-import sys
-import types
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,11 +63,12 @@ class _Profile:
 def test_a_special_population_person_is_linked_with_their_care_plan(
     client: Any, town: Town, desk, monkeypatch: Any
 ) -> None:
-    """Against the care app's published signature: care_profile_for(person) -> CareProfile."""
-    fake = types.ModuleType("tongxin.care.services")
-    fake.care_profile_for = lambda person: _Profile() if person == town.resident else None  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "tongxin.care.services", fake)
-    monkeypatch.setattr(registry.apps, "is_installed", lambda name: True)
+    """Against the care app's signature: care_profile_for(person, *, audit) -> CareProfile."""
+    monkeypatch.setattr(
+        registry,
+        "care_profile_for",
+        lambda person, audit=True: _Profile() if person == town.resident else None,
+    )
 
     request = ask("明天怎么去医院", PHONE, at=T0)
     assert request.care_tags == ["血透", "独居老人"]
@@ -81,12 +80,9 @@ def test_a_special_population_person_is_linked_with_their_care_plan(
 
 
 def test_a_failing_care_registry_never_costs_a_request(town: Town, monkeypatch: Any) -> None:
-    def broken(person: Any) -> Any:
+    def broken(person: Any, audit: bool = True) -> Any:
         raise RuntimeError("care app bug")
 
-    fake = types.ModuleType("tongxin.care.services")
-    fake.care_profile_for = broken  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "tongxin.care.services", fake)
-    monkeypatch.setattr(registry.apps, "is_installed", lambda name: True)
+    monkeypatch.setattr(registry, "care_profile_for", broken)
     request = ask("需要帮助", PHONE, at=T0)
     assert request.pk and request.care_tags == []

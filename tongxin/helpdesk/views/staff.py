@@ -100,7 +100,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             only_overdue=only_overdue,
             statuses=[(s, label) for s, label in Status.choices if s in OPEN_STATUSES],
             categories=Category.choices,
-            follow_ups=len(boards.awaiting_follow_up(user, limit=1000)),
+            follow_ups=boards.awaiting_follow_up_count(user),
         ),
     )
 
@@ -309,7 +309,7 @@ def _detail_context(request: HttpRequest, req: HelpRequest, **extra: Any) -> dic
 
 @page()
 def request_detail(request: HttpRequest, number: str) -> HttpResponse:
-    req = access.get_request(_user(request), number)
+    req = access.view_request(_user(request), number)
     return render(request, "helpdesk/detail.html", _detail_context(request, req))
 
 
