@@ -2,6 +2,9 @@ from typing import Any
 
 import pytest
 
+# Shared fixtures: `chromium`, `phone` and `desktop` for the end-to-end journeys.
+pytest_plugins = ["tongxin.core.testing.e2e"]
+
 
 @pytest.fixture(autouse=True)
 def _immediate_tasks_and_temp_media(settings: Any, tmp_path: Any) -> None:

@@ -5,52 +5,21 @@ Runs where Debian's chromium is installed and says plainly when it is not.
 """
 
 import re
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
+from tongxin.core.testing.e2e import e2e_marks
 from tongxin.sampling.models import SampleEvent, Tube
 
 from .conftest import PASSWORD
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PHONE = {"width": 390, "height": 844}
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(),
-        reason="Chromium not installed (/usr/bin/chromium): end-to-end browser test skipped",
-    ),
-]
+pytestmark = e2e_marks
 
 
 @pytest.fixture
-def browser(live_server, settings, monkeypatch):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = chromium.new_context(viewport=PHONE, locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        try:
-            yield context, page
-        finally:
-            context.close()
-            chromium.close()
+def browser(phone):
+    return phone, phone.new_page()
 
 
 def _scan(page, value):

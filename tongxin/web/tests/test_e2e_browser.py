@@ -4,61 +4,21 @@ Runs where Debian's chromium is installed (`.ci/run` installs it) and says plain
 Set TONGXIN_E2E_SCREENSHOTS=/some/dir to keep phone-width screenshots of the pages it visits.
 """
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
+from tongxin.core.testing.e2e import e2e_marks, shot
+
 from .conftest import PASSWORD
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PHONE = {"width": 390, "height": 844}
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(),
-        reason="Chromium not installed (/usr/bin/chromium): end-to-end browser test skipped",
-    ),
-]
+pytestmark = e2e_marks
 
 
 @pytest.fixture
-def browser_page(live_server, settings, monkeypatch):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
-    # (the world fixture, assertions) are still plain synchronous code.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    # The live server speaks plain http.
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport=PHONE, device_scale_factor=2, locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
-
-
-def _shot(page, name):
-    folder = os.environ.get("TONGXIN_E2E_SCREENSHOTS")
-    if folder:
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+def browser_page(phone):
+    return phone.new_page()
 
 
 def _open_in_panel(page, name):
@@ -95,7 +55,7 @@ def test_login_walk_the_tree_to_a_household_and_search(browser_page, live_server
     row.locator(".count").first.click()
     row.locator(".sub .node-name", has_text="1单元").wait_for()
     assert page.url == live_server.url + reverse("place", args=[estate.pk])
-    _shot(page, "tree-estate")
+    shot(page, "tree-estate")
 
     _open_in_panel(page, "1幢")
     _open_in_panel(page, "101室")
@@ -103,7 +63,7 @@ def test_login_walk_the_tree_to_a_household_and_search(browser_page, live_server
     assert page.url == live_server.url + reverse("place", args=[household.pk])
     cards = page.locator("#place-panel .card.person")
     assert sorted(cards.locator(".name").all_inner_texts()) == sorted(["张三", "李梅"])
-    _shot(page, "tree-household")
+    shot(page, "tree-household")
 
     # The back button brings the previous level back.
     page.go_back()
@@ -118,11 +78,11 @@ def test_login_walk_the_tree_to_a_household_and_search(browser_page, live_server
     zhang = world.people["zhang"]
     assert zhang.document_masked in page.content()
     assert zhang.document_number not in page.content()
-    _shot(page, "resident-detail")
+    shot(page, "resident-detail")
     page.locator("#reveal-phone").get_by_role("button", name="显示").click()
     page.locator("#reveal-phone.revealed").wait_for()
     assert zhang.phone in page.locator("#reveal-phone").inner_text()
-    _shot(page, "resident-revealed")
+    shot(page, "resident-revealed")
 
     # A search by pinyin initials, results swapped in as one types.
     page.get_by_role("link", name="居民", exact=True).click()
@@ -132,4 +92,4 @@ def test_login_walk_the_tree_to_a_household_and_search(browser_page, live_server
     page.wait_for_function("() => document.querySelectorAll('#results .card.person').length === 1")
     results = page.locator("#results .card.person .name").all_inner_texts()
     assert results == ["张三"]
-    _shot(page, "search")
+    shot(page, "search")
