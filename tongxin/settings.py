@@ -193,10 +193,13 @@ TONGXIN_HELPDESK_CLIENT_IP_HEADER = env("TONGXIN_HELPDESK_CLIENT_IP_HEADER")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"forbidden_one_line": {"()": "tongxin.core.logging.ForbiddenOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("TONGXIN_LOG_LEVEL", "INFO")},
     "loggers": {
         # SQL parameters would carry ciphertext and names; never log them.
         "django.db.backends": {"level": "WARNING"},
+        # A 403 is logged as one line, without a traceback.
+        "django.request": {"filters": ["forbidden_one_line"]},
     },
 }
