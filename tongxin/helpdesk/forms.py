@@ -301,7 +301,8 @@ class ImportForm(TongxinForm):
 class KeywordRuleForm(forms.ModelForm):
     class Meta:
         model = KeywordRule
-        fields = ["keyword", "priority", "category", "marks_emergency", "is_active"]
+        fields = ["keyword", "synonyms", "priority", "category", "marks_emergency", "is_active"]
+        widgets = {"synonyms": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")

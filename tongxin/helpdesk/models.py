@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 from typing import Any
 
 from django.conf import settings
@@ -389,6 +390,15 @@ class KeywordRule(AuditedModel):
     category, and whether the request is an emergency)."""
 
     keyword = models.CharField(_("关键词"), max_length=30, unique=True)
+    synonyms = models.TextField(
+        _("同义说法"),
+        blank=True,
+        default="",
+        help_text=_(
+            "其他说法，每行一个（也可用顿号、逗号分隔）。“*”代表中间最多8个字，"
+            "如“胸口*疼”可匹配“胸口有点疼”。关键词本身也可以这样写。"
+        ),
+    )
     priority = models.CharField(
         _("建议紧急程度"), max_length=16, choices=Priority.choices, default=Priority.URGENT
     )
@@ -406,6 +416,11 @@ class KeywordRule(AuditedModel):
 
     def __str__(self) -> str:
         return self.keyword
+
+    def terms(self) -> list[str]:
+        """The keyword and every synonym, each a plain phrase or a simple "*" pattern."""
+        extra = [t.strip() for t in re.split(r"[\n,，、;；]+", self.synonyms or "")]
+        return [t for t in [self.keyword.strip(), *extra] if t]
 
 
 class RateCounter(models.Model):

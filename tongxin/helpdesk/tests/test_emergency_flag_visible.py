@@ -27,7 +27,7 @@ def test_labour_and_emergency_symptoms_are_flagged() -> None:
 
 def test_the_category_flags_it_and_the_duty_staff_can(desk) -> None:
     assert ask("情况不好", at=T0, category="emergency").is_emergency
-    request = ask("家里老人摔倒了起不来", "13512345678", at=T0)
+    request = ask("家里老人需要帮忙买点东西", "13512345678", at=T0)
     assert not request.is_emergency
     request = triage(request, desk, priority="normal", category="medicine", emergency=True)
     assert request.is_emergency and request.priority == "urgent"  # an emergency is urgent
