@@ -170,6 +170,22 @@ class AssignForm(TongxinForm):
         )
 
 
+class CompleterForm(TongxinForm):
+    completer = forms.ModelChoiceField(
+        label=_("指定办结人"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("—— 仅本单位负责人 ——"),
+    )
+
+    def __init__(self, *args: Any, target: DirectiveTarget, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"completer": target.completer_id})
+        super().__init__(*args, **kwargs)
+        self.fields["completer"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            unit_id=target.unit_id, is_active=True
+        ).order_by("full_name", "username")
+
+
 class TaskReportForm(TongxinForm):
     text = forms.CharField(
         label=_("完成情况"), required=False, widget=forms.Textarea(attrs={"rows": 3})

@@ -205,6 +205,15 @@ class DirectiveTarget(AuditedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    completer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("指定办结人"),
+        help_text=_("除本单位负责人外，可以办结本指令的人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     report_text = models.TextField(_("办结报告"), blank=True)
     report_number = models.DecimalField(
         _("填报数字"), max_digits=14, decimal_places=2, null=True, blank=True

@@ -74,6 +74,16 @@ def leads(user: Any, target: DirectiveTarget) -> bool:
     return acts_for(user, target) and user.role == Role.UNIT_LEADER
 
 
+def can_complete(user: Any, target: DirectiveTarget) -> bool:
+    """办结 is the unit's word that the job is done: its leader gives it, or the one person the
+    leader named for this directive. Grid staff sign, report back and do their tasks."""
+    if not acts_for(user, target):
+        return False
+    return user.role == Role.UNIT_LEADER or (
+        target.completer_id is not None and target.completer_id == user.pk
+    )
+
+
 def _require_acts_for(user: Any, target: DirectiveTarget) -> None:
     if not acts_for(user, target):
         raise DirectiveError(_("只有接收单位的工作人员可以办理"))
@@ -419,6 +429,8 @@ def complete(
     A photo from a staff member's task report counts toward a required photo.
     """
     _require_acts_for(user, target)
+    if not can_complete(user, target):
+        raise DirectiveError(_("只有本单位负责人或指定的办结人可以办结"))
     before = _guard(target, "complete")
     now = now or timezone.now()
     has_photo = bool(photo) or bool(rollup(target).photos)
@@ -445,6 +457,18 @@ def complete(
     _record_status(target, before, TargetStatus.COMPLETED)
     _close_if_all_done(target.directive, now)
     target.refresh_from_db()
+    return target
+
+
+@transaction.atomic
+def name_completer(target: DirectiveTarget, by: User, completer: User | None) -> DirectiveTarget:
+    """The unit's leader names who (besides the leaders) may complete this directive."""
+    if not leads(by, target):
+        raise DirectiveError(_("只有本单位负责人可以指定办结人"))
+    if completer is not None and (completer.unit_id != target.unit_id or not completer.is_active):
+        raise DirectiveError(_("办结人须是本单位在岗人员"))
+    target.completer = completer
+    target.save(update_fields=["completer"])
     return target
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("targets/<int:pk>/feedback/", views.feedback, name="feedback"),
     path("targets/<int:pk>/complete/", views.complete, name="complete"),
     path("targets/<int:pk>/tasks/", views.assign, name="assign"),
+    path("targets/<int:pk>/completer/", views.completer, name="completer"),
     path("tasks/<int:pk>/report/", views.task_report, name="task_report"),
     path("files/<str:kind>/<int:pk>/", views.report_file, name="file"),
 ]

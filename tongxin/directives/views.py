@@ -13,6 +13,7 @@ from tongxin.directives import services
 from tongxin.directives.forms import (
     AssignForm,
     CompleteForm,
+    CompleterForm,
     FeedbackForm,
     IssueForm,
     TaskReportForm,
@@ -203,17 +204,23 @@ def _target_context(request: HttpRequest, target: DirectiveTarget, **extra: Any)
         context.setdefault(
             "feedback_form", FeedbackForm(directive=directive, auto_id=f"fb{target.pk}_%s")
         )
-        context.setdefault(
-            "complete_form",
-            CompleteForm(
-                directive=directive,
-                auto_id=f"done{target.pk}_%s",
-                initial={"text": rolled.text, "number": rolled.number},
-            ),
-        )
+        if services.can_complete(user, target):
+            context.setdefault(
+                "complete_form",
+                CompleteForm(
+                    directive=directive,
+                    auto_id=f"done{target.pk}_%s",
+                    initial={"text": rolled.text, "number": rolled.number},
+                ),
+            )
+        else:
+            context["completed_by_leader"] = True
         if leads:
             context.setdefault(
                 "assign_form", AssignForm(target=target, user=user, auto_id=f"as{target.pk}_%s")
+            )
+            context.setdefault(
+                "completer_form", CompleterForm(target=target, auto_id=f"cp{target.pk}_%s")
             )
     context["task_forms"] = [
         (task, TaskReportForm(directive=directive, auto_id=f"task{task.pk}_%s"))
@@ -327,6 +334,21 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     except DirectiveError as exc:
         return _respond(request, target, error=str(exc), assign_form=form)
     return _respond(request, target, ok=_("任务已分派"))
+
+
+@page()
+@require_POST
+def completer(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    target = services.get_target(user, pk)
+    form = CompleterForm(request.POST, target=target, auto_id=f"cp{target.pk}_%s")
+    if not form.is_valid():
+        return _respond(request, target, error=_("请检查填写内容"), completer_form=form)
+    try:
+        services.name_completer(target, user, form.cleaned_data.get("completer"))
+    except DirectiveError as exc:
+        return _respond(request, target, error=str(exc), completer_form=form)
+    return _respond(request, target, ok=_("已指定办结人"))
 
 
 @page()

@@ -28,7 +28,7 @@ def target(incident: Incident, chief: User, water: Team) -> DirectiveTarget:
 
 def test_a_report_missing_what_was_asked_is_refused(target: DirectiveTarget, water: Team) -> None:
     with pytest.raises(services.DirectiveError) as refused:
-        services.complete(target, water.staff, text="", now=T0 + dt.timedelta(hours=1))
+        services.complete(target, water.leader, text="", now=T0 + dt.timedelta(hours=1))
     assert str(refused.value) == "办结报告还缺：文字报告、已采样人数、照片"
     target.refresh_from_db()
     assert target.status == TargetStatus.ISSUED
@@ -36,7 +36,7 @@ def test_a_report_missing_what_was_asked_is_refused(target: DirectiveTarget, wat
 
 def test_a_complete_report_is_stored_with_its_photo(target: DirectiveTarget, water: Team) -> None:
     photo = SimpleUploadedFile("door.png", PNG, content_type="image/png")
-    services.complete(target, water.staff, text="已完成", number=Decimal(36), photo=photo,
+    services.complete(target, water.leader, text="已完成", number=Decimal(36), photo=photo,
                       now=T0 + dt.timedelta(hours=2))  # fmt: skip
     target.refresh_from_db()
     assert target.status == TargetStatus.COMPLETED

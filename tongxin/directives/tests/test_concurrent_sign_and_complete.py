@@ -42,6 +42,8 @@ def test_two_staff_signing_at_once_record_one_signature(target: DirectiveTarget,
 
 
 def test_two_staff_completing_at_once_keep_the_first_report(target: DirectiveTarget, water: Team):
+    # The leader named the staff member as this directive's completer; both may complete.
+    services.name_completer(target, water.leader, water.staff)
     a = DirectiveTarget.objects.get(pk=target.pk)
     b = DirectiveTarget.objects.get(pk=target.pk)
     services.complete(a, water.staff, text="第一份报告", now=T0 + dt.timedelta(hours=1))

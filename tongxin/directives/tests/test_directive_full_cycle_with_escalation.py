@@ -95,7 +95,7 @@ def test_issue_sign_report_complete_and_escalate(
     assert kinds_for(water.leader) == ["directive_issued"]
 
     # Late completion closes the directive, and shows as late.
-    services.complete(h, health.staff, text="已告知", number=Decimal(300), now=deadline + 6 * H)
+    services.complete(h, health.leader, text="已告知", number=Decimal(300), now=deadline + 6 * H)
     directive.refresh_from_db()
     h.refresh_from_db()
     assert directive.status == DirectiveStatus.CLOSED

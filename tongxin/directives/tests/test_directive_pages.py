@@ -77,6 +77,8 @@ def test_a_unit_signs_and_completes_with_htmx(
     again = client.post(reverse("directives:sign", args=[target.pk]), HTTP_HX_REQUEST="true")
     assert "已于" in again.content.decode()
 
+    # Completing is the leader's (grid staff sign and report back).
+    client.force_login(water.leader)
     incomplete = client.post(
         reverse("directives:complete", args=[target.pk]), {"text": "完成"},
         HTTP_HX_REQUEST="true",
