@@ -166,7 +166,9 @@ def _time(value: Any) -> dt.datetime | None:
         parsed = dt.datetime.combine(value, dt.time())
     else:
         text = _text(value).replace("/", "-").replace("年", "-").replace("月", "-")
-        text = text.replace("日", " ").replace("时", ":").replace("分", "").strip()
+        text = text.replace("日", " ").replace("时", ":").replace("分", "").replace("秒", "")
+        # "2022年3月7日 16:09" leaves two spaces where 日 was; one date, one time.
+        text = " ".join(text.split())
         parsed = parse_datetime(text) or parse_datetime(text + ":00")
         if parsed is None:
             try:

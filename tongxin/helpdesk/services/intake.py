@@ -140,10 +140,7 @@ def receive(
 
     place = intake.place
     person = intake.person or registry.link_person(phone, place, intake.caller_name.strip())
-    if place is None and person is not None:
-        place = person.household
-    if place is None:
-        place = registry.household_of(phone)
+    place = registry.narrow_to_household(place, person, phone)
     profile = registry.care_profile(person)
     tags = registry.care_tags(profile)
     suggestion = suggest(

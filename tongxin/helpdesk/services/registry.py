@@ -155,6 +155,20 @@ def link_person(phone: str, place: Place | None, caller_name: str = "") -> Perso
     return candidates[0] if len(candidates) == 1 else None
 
 
+def narrow_to_household(place: Place | None, person: Person | None, phone: str) -> Place | None:
+    """Where the request is: a caller who gave only the estate (or building) and is registered
+    there is placed at their household, so the building's cadre, the zone and the household's
+    duplicate check all apply. A household the caller named is kept as given."""
+    if place is not None and place.kind == PlaceKind.HOUSEHOLD:
+        return place
+    home = person.household if person is not None else household_of(phone)
+    if home is None:
+        return place
+    if place is None or home.path.startswith(place.path):
+        return home
+    return place
+
+
 def household_of(phone: str) -> Place | None:
     """Where the numbers' owners live, when they all live in one household."""
     homes = set(Person.objects.with_phone(phone).values_list("household_id", flat=True)[:20])
