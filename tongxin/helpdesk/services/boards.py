@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -32,6 +33,39 @@ def _mark(requests: list[HelpRequest], now: dt.datetime) -> list[HelpRequest]:
     return requests
 
 
+PER_PAGE = 50
+
+
+def page_of(
+    qs: Any, number: Any, *, now: dt.datetime | None = None, per_page: int | None = None
+) -> Page:
+    """One page of a board's rows, marked (overdue, due, age) for display."""
+    page = Paginator(qs, per_page or PER_PAGE).get_page(number)
+    page.object_list = _mark(list(page.object_list), now or timezone.now())
+    return page
+
+
+def queue_rows(
+    user: Any,
+    *,
+    status: str = "",
+    category: str = "",
+    only_overdue: bool = False,
+    now: dt.datetime | None = None,
+) -> HelpRequestQuerySet:
+    """The duty staff's queue: open requests, emergencies first, then by priority and age (the
+    one to act on next is at the top of page 1)."""
+    now = now or timezone.now()
+    qs: HelpRequestQuerySet = visible_requests(user).open()
+    if status in OPEN_STATUSES:
+        qs = qs.filter(status=status)
+    if category in Category.values:
+        qs = qs.filter(category=category)
+    if only_overdue:
+        qs = qs.filter(overdue_q(now))
+    return qs.in_queue_order().select_related(*RELATED)
+
+
 def queue(
     user: Any,
     *,
@@ -41,16 +75,9 @@ def queue(
     now: dt.datetime | None = None,
     limit: int = 300,
 ) -> list[HelpRequest]:
-    """The duty staff's queue: open requests, emergencies first, then by priority and age."""
     now = now or timezone.now()
-    qs: HelpRequestQuerySet = visible_requests(user).open()
-    if status in OPEN_STATUSES:
-        qs = qs.filter(status=status)
-    if category in Category.values:
-        qs = qs.filter(category=category)
-    if only_overdue:
-        qs = qs.filter(overdue_q(now))
-    return _mark(list(qs.in_queue_order().select_related(*RELATED)[:limit]), now)
+    qs = queue_rows(user, status=status, category=category, only_overdue=only_overdue, now=now)
+    return _mark(list(qs[:limit]), now)
 
 
 @dataclass
@@ -170,8 +197,25 @@ def awaiting_follow_up_count(user: Any) -> int:
     return _awaiting_follow_up(user).count()
 
 
+# How the follow-up list can be sorted: the default puts the request just closed first (the
+# call back is best made while the resident remembers it); "oldest" works through the backlog.
+FOLLOW_UP_ORDERS: dict[str, tuple[str, ...]] = {
+    "recent": ("-closed_at", "-pk"),
+    "oldest": ("closed_at", "pk"),
+    "urgent": ("-is_emergency", "priority_rank", "-closed_at", "-pk"),
+}
+
+
+def follow_up_rows(user: Any, *, order: str = "recent", number: str = "") -> HelpRequestQuerySet:
+    """Closed requests nobody has called back yet, in the chosen order; `number` finds one."""
+    qs = _awaiting_follow_up(user).select_related(*RELATED)
+    if number.strip():
+        qs = qs.filter(number__icontains=number.strip())
+    ordering = FOLLOW_UP_ORDERS.get(order, FOLLOW_UP_ORDERS["recent"])
+    if "priority_rank" in ordering:
+        qs = qs.in_queue_order()
+    return qs.order_by(*ordering)
+
+
 def awaiting_follow_up(user: Any, limit: int = 100) -> list[HelpRequest]:
-    """Closed requests nobody has called back yet, oldest closing first."""
-    return list(
-        _awaiting_follow_up(user).select_related(*RELATED).order_by("closed_at", "pk")[:limit]
-    )
+    return list(follow_up_rows(user)[:limit])

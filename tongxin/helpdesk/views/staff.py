@@ -88,13 +88,15 @@ def queue(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     category = request.GET.get("category", "")
     only_overdue = request.GET.get("overdue") == "1"
-    rows = boards.queue(user, status=status, category=category, only_overdue=only_overdue)
+    qs = boards.queue_rows(user, status=status, category=category, only_overdue=only_overdue)
+    page_obj = boards.page_of(qs, request.GET.get("page"))
     return render(
         request,
         "helpdesk/queue.html",
         _common(
             request,
-            rows=rows,
+            rows=page_obj.object_list,
+            page_obj=page_obj,
             status=status,
             category=category,
             only_overdue=only_overdue,
@@ -108,8 +110,27 @@ def queue(request: HttpRequest) -> HttpResponse:
 @page()
 def follow_ups(request: HttpRequest) -> HttpResponse:
     _require_duty(request)
-    rows = boards.awaiting_follow_up(_user(request))
-    return render(request, "helpdesk/follow_ups.html", _common(request, rows=rows))
+    order = request.GET.get("order", "recent")
+    order = order if order in boards.FOLLOW_UP_ORDERS else "recent"
+    number = request.GET.get("number", "")[:24]
+    qs = boards.follow_up_rows(_user(request), order=order, number=number)
+    page_obj = boards.page_of(qs, request.GET.get("page"))
+    return render(
+        request,
+        "helpdesk/follow_ups.html",
+        _common(
+            request,
+            rows=page_obj.object_list,
+            page_obj=page_obj,
+            order=order,
+            number=number,
+            orders=[
+                ("recent", _("最近办结在前")),
+                ("oldest", _("等待最久在前")),
+                ("urgent", _("紧急程度")),
+            ],
+        ),
+    )
 
 
 def _team_page(request: HttpRequest, unit: Unit) -> HttpResponse:
@@ -137,8 +158,12 @@ def team(request: HttpRequest, unit_id: int) -> HttpResponse:
 def area(request: HttpRequest) -> HttpResponse:
     """A responsible unit's view: open requests from the places it is responsible for."""
     user = _user(request)
-    rows = boards.queue(user)
-    return render(request, "helpdesk/area.html", _common(request, rows=rows))
+    page_obj = boards.page_of(boards.queue_rows(user), request.GET.get("page"))
+    return render(
+        request,
+        "helpdesk/area.html",
+        _common(request, rows=page_obj.object_list, page_obj=page_obj),
+    )
 
 
 @page()
