@@ -8,7 +8,10 @@ class CareConfig(AppConfig):
     verbose_name = _("重点人群与绿色通道")
 
     def ready(self) -> None:
+        from tongxin.care import home
         from tongxin.notifications.kinds import Channel, Kind, register
+
+        home.register()
 
         # A driver or escort is on the road: the inbox and a text message.
         register(Kind("care_run_assigned", _("绿色通道专车任务"), frozenset({Channel.SMS})))

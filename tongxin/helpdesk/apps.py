@@ -8,4 +8,9 @@ class HelpdeskConfig(AppConfig):
     verbose_name = _("求助平台")
 
     def ready(self) -> None:
-        from tongxin.helpdesk import kinds  # noqa: F401  (registers the notification kinds)
+        from tongxin.helpdesk import (
+            home,
+            kinds,  # noqa: F401  (registers the notification kinds)
+        )
+
+        home.register()

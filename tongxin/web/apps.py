@@ -6,3 +6,8 @@ class WebConfig(AppConfig):
     name = "tongxin.web"
     label = "web"
     verbose_name = _("网页")
+
+    def ready(self) -> None:
+        from tongxin.web import panels
+
+        panels.register()

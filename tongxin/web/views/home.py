@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from tongxin.accounts.home import panels_for
 from tongxin.accounts.jurisdiction import jurisdiction_of
 from tongxin.accounts.models import Role
 from tongxin.incidents.models import Incident
@@ -56,4 +57,5 @@ def home(request: HttpRequest) -> HttpResponse:
     elif user.role in UNIT_ROLES and user.unit_id:
         context["overview"] = _unit_overview(user)
     context["is_sysadmin"] = user.is_superuser or user.role == Role.SYSADMIN
+    context["panels"] = panels_for(user)
     return render(request, "web/home.html", context)
