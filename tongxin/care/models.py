@@ -348,6 +348,6 @@ class RunPassenger(AuditedModel):
 
     @property
     def boarding_time(self) -> dt.time | None:
-        if self.at_door or self.stop is None:
-            return self.pickup_time
+        if self.at_door or self.stop is None or self.pickup_time is not None:
+            return self.pickup_time  # a passenger on a later trip from the stop has their own
         return self.stop.pickup_time

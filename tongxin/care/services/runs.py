@@ -53,7 +53,7 @@ COMMUNITY_DEPTH = 3
 
 
 def _lead_minutes() -> int:
-    """How long before the first hospital slot the bus leaves its first stop."""
+    """Minutes from a trip's last pick-up to its hospital slot: the drive and checking in."""
     return int(getattr(settings, "TONGXIN_GREEN_RUN_LEAD_MINUTES", 60))
 
 
@@ -288,38 +288,66 @@ def _add_minutes(time: dt.time, minutes: int) -> dt.time:
     return moment.time()
 
 
+def _target(passenger: RunPassenger) -> dt.time | None:
+    """When the passenger must be at the hospital: their slot, else their usual session."""
+    if passenger.slot_id is not None and passenger.slot is not None:
+        return passenger.slot.starts_at
+    return passenger.need.session_time if passenger.need_id else None
+
+
 def _schedule(run: GreenRun) -> None:
-    """Times the planner left open: leave `lead` minutes before the first slot, stops then
-    door pick-ups every few minutes. Times a planner set are kept."""
-    if run.departs_at is None:
-        first = (
-            run.passengers.filter(slot__isnull=False)
-            .order_by("slot__starts_at")
-            .values_list("slot__starts_at", flat=True)
-            .first()
-        )
-        first = first or min(
-            (
-                p.need.session_time
-                for p in run.passengers.select_related("need")
-                if p.need.session_time
-            ),
-            default=None,
-        )
-        if first is not None:
-            run.departs_at = _add_minutes(first, -_lead_minutes())
-    if run.departs_at is None:
-        return
-    step = _stop_minutes()
-    stops = list(run.stops.order_by("order", "id"))
-    for index, stop in enumerate(stops):
-        if stop.pickup_time is None:
-            stop.pickup_time = _add_minutes(run.departs_at, index * step)
+    """Pick-up times, planned backwards from each hospital slot: the last pick-up for a slot is
+    `lead` minutes (the drive to the hospital and checking in) before it, the ones before step
+    back a few minutes each — stops in their order, then door pick-ups. A patient with a 12:30
+    slot is fetched for 12:30, not at dawn with the 07:10 patients. A stop shows the time of its
+    earliest trip; its passengers on later trips carry their own time. Times a planner set on a
+    stop or the run are kept; the run leaves (if not set) at its first pick-up."""
+    lead, step = _lead_minutes(), _stop_minutes()
+    passengers = [
+        p
+        for p in run.passengers.select_related("slot", "need", "stop").order_by("id")
+        if p.status == PassengerStatus.PLANNED
+    ]
+    waves: dict[dt.time, list[RunPassenger]] = {}
+    for passenger in passengers:
+        target = _target(passenger)
+        if target is not None:
+            waves.setdefault(target, []).append(passenger)
+    stop_time: dict[int, dt.time] = {}
+    own_time: dict[int, dt.time] = {}
+    first_pickup: dt.time | None = None
+    for target in sorted(waves):
+        riders = waves[target]
+        stops = sorted({p.stop for p in riders if not p.at_door and p.stop is not None},
+                       key=lambda s: (s.order, s.pk))  # fmt: skip
+        door = [p for p in riders if p.at_door or p.stop is None]
+        points = [("stop", stop.pk) for stop in stops] + [("door", p.pk) for p in door]
+        last = len(points) - 1
+        times = {point: _add_minutes(target, -lead - (last - i) * step)
+                 for i, point in enumerate(points)}  # fmt: skip
+        for stop in stops:
+            stop_time.setdefault(stop.pk, times[("stop", stop.pk)])
+        for passenger in riders:
+            key = ("door", passenger.pk) if passenger in door else ("stop", passenger.stop_id)
+            own_time[passenger.pk] = times[key]
+        if points:
+            first = times[points[0]]
+            first_pickup = first if first_pickup is None else min(first_pickup, first)
+    for stop in run.stops.filter(pickup_time__isnull=True):
+        if stop.pk in stop_time:
+            stop.pickup_time = stop_time[stop.pk]
             stop.save(update_fields=["pickup_time"])
-    door = run.passengers.filter(at_door=True, pickup_time__isnull=True).order_by("id")
-    for index, passenger in enumerate(door, start=len(stops)):
-        passenger.pickup_time = _add_minutes(run.departs_at, index * step)
-        passenger.save(update_fields=["pickup_time"])
+    for passenger in passengers:
+        at = own_time.get(passenger.pk)
+        if not passenger.at_door and passenger.stop_id is not None:
+            # On the stop's earliest trip: boards at the stop's time (a planner may have moved
+            # it); on a later trip from the same stop: their own time.
+            at = None if at is None or at == stop_time.get(passenger.stop_id) else at
+        if passenger.pickup_time != at:
+            passenger.pickup_time = at
+            passenger.save(update_fields=["pickup_time"])
+    if run.departs_at is None and first_pickup is not None:
+        run.departs_at = first_pickup
 
 
 # --- reading and arranging runs --------------------------------------------------------------
