@@ -328,7 +328,7 @@ def _schedule(run: GreenRun) -> None:
         for stop in stops:
             stop_time.setdefault(stop.pk, times[("stop", stop.pk)])
         for passenger in riders:
-            key = ("door", passenger.pk) if passenger in door else ("stop", passenger.stop_id)
+            key = ("door", passenger.pk) if passenger in door else ("stop", passenger.stop_id or 0)
             own_time[passenger.pk] = times[key]
         if points:
             first = times[points[0]]
