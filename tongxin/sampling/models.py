@@ -332,6 +332,9 @@ class WalkIn(AuditedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     check_note = models.CharField(_("核实说明"), max_length=255, blank=True)
+    # Sampled with only what the card says: name and address still to be completed (they
+    # are placed, meanwhile, in the point's "现场登记（待核实）" household).
+    needs_details = models.BooleanField(_("待补登信息"), default=False)
 
     objects = WalkInQuerySet.as_manager()
 

@@ -138,7 +138,9 @@ def _point_messages() -> dict[str, Any]:
         "closing": _("封管 %(tube)s"),
         "nobody": _("没有找到"),
         "lookup_offline": _("离线时不能按姓名查找，请扫描身份证"),
-        "register": _("现场登记"),
+        "register": _("补登"),
+        "walk_in_done": _("已补登姓名和住址，待网格核实"),
+        "walk_in_failed": _("补登未成功，请检查网络后重试"),
         "signed_out": _("登录已失效，请重新登录；样本仍暂存在本机"),
         "states": {
             "queued": _("待上传"),
@@ -176,6 +178,7 @@ def point_page(request: HttpRequest, round_id: int, point_id: int) -> HttpRespon
         "point": point.pk,
         "upload": reverse("api:upload_events"),
         "lookup": reverse("sampling:lookup", args=[test_round.pk, point.pk]),
+        "complete": reverse("sampling:complete_walk_in", args=[test_round.pk, point.pk]),
         "mode": default_mode,
         "capacity": default_size,
         "sizes": {"single": 1, "pool_10": 10, "pool_20": 20},
@@ -202,8 +205,50 @@ def point_page(request: HttpRequest, round_id: int, point_id: int) -> HttpRespon
             "buildings": buildings,
             "config": config,
             "texts": _point_messages(),
+            "walk_ins": _point_walk_ins(request, test_round, point),
         },
     )
+
+
+def _point_walk_ins(request: HttpRequest, test_round: TestRound, point: TestPoint) -> list[Any]:
+    """This point's walk-ins of the round still to be checked (what a reload must not lose),
+    each with the id of the sample that registered them, for completing their details."""
+    from django.db.models import OuterRef, Subquery
+
+    from tongxin.sampling.models import SampleEvent
+
+    first_sample = SampleEvent.objects.filter(
+        person_id=OuterRef("person_id"), round=test_round, point=point
+    ).order_by("sampled_at")
+    return list(
+        WalkIn.objects.visible_to(request.user)
+        .filter(round=test_round, point=point, checked_at__isnull=True)
+        .annotate(event_id=Subquery(first_sample.values("client_event_id")[:1]))
+        .select_related("person__household")
+        .order_by("-needs_details", "-registered_at")[:100]
+    )
+
+
+@page()
+@require_POST
+def complete_walk_in(request: HttpRequest, round_id: int, point_id: int) -> JsonResponse:
+    """Name and address of someone sampled as not on the list, from the point page."""
+    test_round, round_point = _round_point(request, round_id, point_id)
+    building = request.POST.get("building", "")
+    try:
+        walkins.complete_walk_in(
+            request.user,
+            round_id=test_round.pk,
+            point_id=round_point.point_id,
+            event_id=request.POST.get("event", ""),
+            name=request.POST.get("name", ""),
+            building_id=int(building) if building.isdigit() else None,
+            room=request.POST.get("room", ""),
+            phone=request.POST.get("phone", ""),
+        )
+    except walkins.WalkInError as exc:
+        return JsonResponse({"detail": str(exc)}, status=400)
+    return JsonResponse({"ok": True})
 
 
 @page()
