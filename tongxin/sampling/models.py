@@ -598,6 +598,8 @@ class LabResult(models.Model):
     lab = models.CharField(_("检测机构"), max_length=100)
     reported_at = models.DateTimeField(_("报告时间"))
     status = models.CharField(_("处理"), max_length=8, choices=LabResultStatus.choices)
+    # Reported for a tube not yet handed over to transport (accepted, with a warning).
+    not_handed_over = models.BooleanField(_("试管未交接"), default=False)
     source = models.ForeignKey(
         ResultImport, null=True, blank=True, on_delete=models.SET_NULL, related_name="rows"
     )

@@ -616,6 +616,13 @@ def results_page(request: HttpRequest) -> HttpResponse:
             "conflicts": visible.filter(status=LabResultStatus.CONFLICT)
             .select_related("tube")
             .order_by("-reported_at")[:100],
+            "not_handed_over": visible.filter(not_handed_over=True)
+            .select_related("tube")
+            .order_by("-reported_at")[:100],
+            "accepted_words": results.accepted_words(),
+            "raised": Recall.objects.visible_to(user)
+            .filter(pk__in=(summary or {}).get("recalls_raised", []))
+            .select_related("tube"),
         },
     )
 
