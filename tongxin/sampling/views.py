@@ -256,11 +256,19 @@ def complete_walk_in(request: HttpRequest, round_id: int, point_id: int) -> Json
 def lookup(request: HttpRequest, round_id: int, point_id: int) -> JsonResponse:
     """Look a resident up by name (or pinyin, or the last digits of a number), masked. The
     query is POSTed so no name or number ends up in an address or a log."""
-    _round_point(request, round_id, point_id)
+    test_round, round_point = _round_point(request, round_id, point_id)
     query = request.POST.get("q", "").strip()
     if len(query) < 2:
         return JsonResponse({"people": []})
-    people = search(Person.objects.visible_to(request.user).for_list(), query)
+    from django.db.models import Q
+
+    from tongxin.testing.services.scope import scope_q
+
+    # Only the round's scope or the point's area: the lookup is no county-wide search.
+    reach = scope_q(test_round, "household__path") | Q(
+        household__path__startswith=round_point.point.place.path
+    )
+    people = search(Person.objects.visible_to(request.user).filter(reach).for_list(), query)
     rows = [
         {
             "id": p.pk,

@@ -22,6 +22,9 @@ from tongxin.places.services import PlaceTree
 from tongxin.sampling.models import WalkIn
 from tongxin.testing.models import RoundArea
 
+# The building, under a point's estate, holding walk-ins whose address is still to be given.
+PENDING_BUILDING_KEY = "walk-ins"
+
 
 class WalkInError(ValueError):
     pass
@@ -38,8 +41,10 @@ def _scope_q(round_id: int) -> Any:
 
 def buildings_for_walk_ins(round_id: int, under: Place | None = None) -> Any:
     """Buildings and stairwells a walk-in may name as home: those in the round's scope."""
-    qs = Place.objects.filter(_scope_q(round_id)).filter(
-        kind__in=[PlaceKind.BUILDING, PlaceKind.STAIRWELL]
+    qs = (
+        Place.objects.filter(_scope_q(round_id))
+        .filter(kind__in=[PlaceKind.BUILDING, PlaceKind.STAIRWELL])
+        .exclude(kind=PlaceKind.BUILDING, key=PENDING_BUILDING_KEY)
     )
     return qs.under(under) if under is not None else qs
 
@@ -104,9 +109,6 @@ def register_walk_in(
     except IntegrityError:
         raise WalkInError(_("此证件号码已在登记名单中")) from None
     return person
-
-
-PENDING_BUILDING_KEY = "walk-ins"
 
 
 def _pending_building(point: Any, round_id: int) -> Place:

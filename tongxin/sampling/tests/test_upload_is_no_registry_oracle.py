@@ -43,3 +43,16 @@ def test_inside_the_scope_the_sampler_sees_the_name(world, upload):
     answer = upload([event(zhang, "I1")]).results[0]
     assert answer["person"] == f"张三 {zhang.document_masked}"
     assert "warnings" not in answer
+
+
+def test_the_point_lookup_searches_only_the_rounds_scope(world, client):
+    from django.urls import reverse
+
+    # In the sampler's county town, but outside this round's scope.
+    PersonFactory(
+        name="郑十一", household=household("城南小区", "1", "101", community="城南社区")
+    )
+    client.force_login(world.users["sampler"])
+    url = reverse("sampling:lookup", args=[world.round.pk, world.point.pk])
+    assert client.post(url, {"q": "郑十一"}).json()["people"] == []
+    assert [p["name"] for p in client.post(url, {"q": "张三"}).json()["people"]] == ["张三"]

@@ -83,3 +83,14 @@ def test_the_sampler_completes_name_and_address_afterwards(world, upload):
     assert person.name == "吴十"
     assert person.household.parent == building
     assert not WalkIn.objects.get(person=person).needs_details
+
+
+def test_the_pending_building_is_not_offered_as_a_home(world, upload):
+    from tongxin.sampling.services.walkins import PENDING_BUILDING_KEY, buildings_for_walk_ins
+
+    upload([event(None, "W5", document_number=UNREGISTERED)])
+    person = Person.objects.with_document("resident_id", UNREGISTERED).get()
+    assert person.household.parent.key == PENDING_BUILDING_KEY
+    offered = buildings_for_walk_ins(world.round.pk)
+    assert person.household.parent not in offered
+    assert world.homes["s1-101"].parent in offered
