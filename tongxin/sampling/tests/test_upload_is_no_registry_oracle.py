@@ -49,9 +49,7 @@ def test_the_point_lookup_searches_only_the_rounds_scope(world, client):
     from django.urls import reverse
 
     # In the sampler's county town, but outside this round's scope.
-    PersonFactory(
-        name="郑十一", household=household("城南小区", "1", "101", community="城南社区")
-    )
+    PersonFactory(name="郑十一", household=household("城南小区", "1", "101", community="城南社区"))
     client.force_login(world.users["sampler"])
     url = reverse("sampling:lookup", args=[world.round.pk, world.point.pk])
     assert client.post(url, {"q": "郑十一"}).json()["people"] == []
