@@ -534,17 +534,22 @@ class _Batch:
                 except WalkInError:
                     person = None
             if person is None:
-                person = register_unlisted(
-                    self.user,
-                    round_id=event.round_id,  # type: ignore[arg-type]
-                    point_id=event.point_id,
-                    household_id=self._task_household(event),
-                    name=name,
-                    document_type=event.doc_type,
-                    document_number=event.doc_number,
-                    phone=str(details.get("phone") or ""),
-                    now=self.now,
-                )
+                try:
+                    person = register_unlisted(
+                        self.user,
+                        round_id=event.round_id,  # type: ignore[arg-type]
+                        point_id=event.point_id,
+                        household_id=self._task_household(event),
+                        name=name,
+                        document_type=event.doc_type,
+                        document_number=event.doc_number,
+                        phone=str(details.get("phone") or ""),
+                        now=self.now,
+                    )
+                except WalkInError as exc:
+                    # Nowhere at all to place them (a round without an estate).
+                    event.refuse("walk_in", detail=str(exc))
+                    continue
             done[key] = person
             event.person_id, event.household_id = person.pk, person.household_id
             event.household_path = person.household.path

@@ -154,13 +154,37 @@ def register_unlisted(
     every resident's), the name if the sampler typed it. They live, until the grid places
     them, in the household a door-to-door task was for, or in the point's pending household;
     the WalkIn row asks for their details (现场登记待核实)."""
-    from tongxin.testing.models import TestPoint
-
     now = now or timezone.now()
     try:
         phone = normalize_mobile(phone) if phone else ""
     except InvalidPhone:
         phone = ""
+    try:
+        return _create_unlisted(
+            user, round_id, point_id, household_id, name, document_type, document_number,
+            phone, now,
+        )  # fmt: skip
+    except IntegrityError:
+        # Another upload registered the same number a moment ago: theirs is the person.
+        existing = Person.objects.with_document(document_type, document_number).first()
+        if existing is None:
+            raise
+        return existing
+
+
+def _create_unlisted(
+    user: Any,
+    round_id: int,
+    point_id: int | None,
+    household_id: int | None,
+    name: str,
+    document_type: str,
+    document_number: str,
+    phone: str,
+    now: dt.datetime,
+) -> Person:
+    from tongxin.testing.models import TestPoint
+
     with transaction.atomic():
         if household_id is not None:
             household = Place.objects.get(pk=household_id)
