@@ -130,7 +130,10 @@ def upload_events(request: HttpRequest) -> HttpResponse:
 
 class ResultRow(Schema):
     barcode: str
-    result: str = Field(description="阴性 / 阳性 / 无效 (or negative / positive / invalid)")
+    result: str = Field(
+        description="exactly one of: 阴性 / 未检出 / negative, 阳性 / 检出 / positive, "
+        "无效 / invalid (abbreviations such as 阴 or + are refused as invalid rows)"
+    )
     reported_at: str = Field(description="ISO date-time; county time when no offset")
     lab: str | None = None
     ct: float | None = None

@@ -332,6 +332,9 @@ class WalkIn(AuditedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     check_note = models.CharField(_("核实说明"), max_length=255, blank=True)
+    # Sampled with only what the card says: name and address still to be completed (they
+    # are placed, meanwhile, in the point's "现场登记（待核实）" household).
+    needs_details = models.BooleanField(_("待补登信息"), default=False)
 
     objects = WalkInQuerySet.as_manager()
 
@@ -595,6 +598,8 @@ class LabResult(models.Model):
     lab = models.CharField(_("检测机构"), max_length=100)
     reported_at = models.DateTimeField(_("报告时间"))
     status = models.CharField(_("处理"), max_length=8, choices=LabResultStatus.choices)
+    # Reported for a tube not yet handed over to transport (accepted, with a warning).
+    not_handed_over = models.BooleanField(_("试管未交接"), default=False)
     source = models.ForeignKey(
         ResultImport, null=True, blank=True, on_delete=models.SET_NULL, related_name="rows"
     )

@@ -8,6 +8,11 @@ urlpatterns = [
     path("rounds/<int:round_id>/", views.round_home, name="round"),
     path("rounds/<int:round_id>/points/<int:point_id>/", views.point_page, name="point"),
     path("rounds/<int:round_id>/points/<int:point_id>/lookup/", views.lookup, name="lookup"),
+    path(
+        "rounds/<int:round_id>/points/<int:point_id>/walk-in/",
+        views.complete_walk_in,
+        name="complete_walk_in",
+    ),
     path("rounds/<int:round_id>/coverage/", views.coverage_page, name="coverage"),
     path("rounds/<int:round_id>/coverage.json", views.coverage_json, name="coverage_json"),
     path("rounds/<int:round_id>/untested/<int:place_id>/", views.untested_page, name="untested"),

@@ -138,7 +138,9 @@ def _point_messages() -> dict[str, Any]:
         "closing": _("封管 %(tube)s"),
         "nobody": _("没有找到"),
         "lookup_offline": _("离线时不能按姓名查找，请扫描身份证"),
-        "register": _("现场登记"),
+        "register": _("补登"),
+        "walk_in_done": _("已补登姓名和住址，待网格核实"),
+        "walk_in_failed": _("补登未成功，请检查网络后重试"),
         "signed_out": _("登录已失效，请重新登录；样本仍暂存在本机"),
         "states": {
             "queued": _("待上传"),
@@ -176,6 +178,7 @@ def point_page(request: HttpRequest, round_id: int, point_id: int) -> HttpRespon
         "point": point.pk,
         "upload": reverse("api:upload_events"),
         "lookup": reverse("sampling:lookup", args=[test_round.pk, point.pk]),
+        "complete": reverse("sampling:complete_walk_in", args=[test_round.pk, point.pk]),
         "mode": default_mode,
         "capacity": default_size,
         "sizes": {"single": 1, "pool_10": 10, "pool_20": 20},
@@ -202,8 +205,50 @@ def point_page(request: HttpRequest, round_id: int, point_id: int) -> HttpRespon
             "buildings": buildings,
             "config": config,
             "texts": _point_messages(),
+            "walk_ins": _point_walk_ins(request, test_round, point),
         },
     )
+
+
+def _point_walk_ins(request: HttpRequest, test_round: TestRound, point: TestPoint) -> list[Any]:
+    """This point's walk-ins of the round still to be checked (what a reload must not lose),
+    each with the id of the sample that registered them, for completing their details."""
+    from django.db.models import OuterRef, Subquery
+
+    from tongxin.sampling.models import SampleEvent
+
+    first_sample = SampleEvent.objects.filter(
+        person_id=OuterRef("person_id"), round=test_round, point=point
+    ).order_by("sampled_at")
+    return list(
+        WalkIn.objects.visible_to(request.user)
+        .filter(round=test_round, point=point, checked_at__isnull=True)
+        .annotate(event_id=Subquery(first_sample.values("client_event_id")[:1]))
+        .select_related("person__household")
+        .order_by("-needs_details", "-registered_at")[:100]
+    )
+
+
+@page()
+@require_POST
+def complete_walk_in(request: HttpRequest, round_id: int, point_id: int) -> JsonResponse:
+    """Name and address of someone sampled as not on the list, from the point page."""
+    test_round, round_point = _round_point(request, round_id, point_id)
+    building = request.POST.get("building", "")
+    try:
+        walkins.complete_walk_in(
+            request.user,
+            round_id=test_round.pk,
+            point_id=round_point.point_id,
+            event_id=request.POST.get("event", ""),
+            name=request.POST.get("name", ""),
+            building_id=int(building) if building.isdigit() else None,
+            room=request.POST.get("room", ""),
+            phone=request.POST.get("phone", ""),
+        )
+    except walkins.WalkInError as exc:
+        return JsonResponse({"detail": str(exc)}, status=400)
+    return JsonResponse({"ok": True})
 
 
 @page()
@@ -211,11 +256,19 @@ def point_page(request: HttpRequest, round_id: int, point_id: int) -> HttpRespon
 def lookup(request: HttpRequest, round_id: int, point_id: int) -> JsonResponse:
     """Look a resident up by name (or pinyin, or the last digits of a number), masked. The
     query is POSTed so no name or number ends up in an address or a log."""
-    _round_point(request, round_id, point_id)
+    test_round, round_point = _round_point(request, round_id, point_id)
     query = request.POST.get("q", "").strip()
     if len(query) < 2:
         return JsonResponse({"people": []})
-    people = search(Person.objects.visible_to(request.user).for_list(), query)
+    from django.db.models import Q
+
+    from tongxin.testing.services.scope import scope_q
+
+    # Only the round's scope or the point's area: the lookup is no county-wide search.
+    reach = scope_q(test_round, "household__path") | Q(
+        household__path__startswith=round_point.point.place.path
+    )
+    people = search(Person.objects.visible_to(request.user).filter(reach).for_list(), query)
     rows = [
         {
             "id": p.pk,
@@ -571,6 +624,13 @@ def results_page(request: HttpRequest) -> HttpResponse:
             "conflicts": visible.filter(status=LabResultStatus.CONFLICT)
             .select_related("tube")
             .order_by("-reported_at")[:100],
+            "not_handed_over": visible.filter(not_handed_over=True)
+            .select_related("tube")
+            .order_by("-reported_at")[:100],
+            "accepted_words": results.accepted_words(),
+            "raised": Recall.objects.visible_to(user)
+            .filter(pk__in=(summary or {}).get("recalls_raised", []))
+            .select_related("tube"),
         },
     )
 

@@ -277,8 +277,19 @@ def plan(
     assignments: list[Assignment] = []
     orphans: list[Unit] = []
 
+    # Points given no list of places to serve also help, in their own estate, the points
+    # that were: five samplers must not stand idle while the next gate queues past noon.
+    free_by_estate: dict[str, list[int]] = defaultdict(list)
+    for p in by_key.values():
+        if not p.exclusive and len(p.path) >= ESTATE_PATH:
+            free_by_estate[p.path[:ESTATE_PATH]].append(p.key)
+
     for unit in sorted(units, key=lambda u: u.path):
         candidates = [k for k in unit.serving if k in by_key]
+        if candidates:
+            candidates += [
+                k for k in free_by_estate.get(unit.path[:ESTATE_PATH], ()) if k not in candidates
+            ]
         if not candidates:
             cache_key = unit.path[:ESTATE_PATH]
             if unit.lat is not None and unit.lng is not None:

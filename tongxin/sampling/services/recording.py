@@ -28,6 +28,8 @@ from django.utils.translation import gettext as _
 from tongxin.audit.models import AuditAction
 from tongxin.audit.services import record
 from tongxin.core import crypto, idnumbers
+from tongxin.core.masking import mask_document
+from tongxin.core.text import clean_text
 from tongxin.people.models import DocumentType, Person
 from tongxin.sampling.models import (
     DoorTask,
@@ -339,6 +341,8 @@ class _Batch:
         self.scopes: dict[int, tuple[str, ...]] = {}
         self.required: dict[tuple[int, int], tuple[str, int]] = {}
         self.task_households: set[int] = set()
+        self.task_paths: dict[int, str] = {}
+        self.point_paths: dict[int, str] = {}
         self._firsts: dict[tuple[int, int], _Event] = {}
         self._new: set[tuple[int, int]] = set()
 
@@ -354,11 +358,11 @@ class _Batch:
         self._resolve_people()
         self._register_walk_ins()
         self._required_modes()
+        self._check_stay_home()
         _sql.hold_coverage({e.round_id for e in self.live()})  # type: ignore[misc]
         self._lock_tubes()
         self._mark_stored_duplicates()
-        self._assign_tubes()
-        self._close_tubes()
+        self._apply_in_scan_order()
         self._open_new_tubes()
         self._count_people()
         self._insert_events()
@@ -386,6 +390,9 @@ class _Batch:
 
         self.scopes = {pk: tuple(scope_paths(r)) for pk, r in rounds.items()}
         point_ids = {e.point_id for e in live if e.point_id is not None}
+        self.point_paths = dict(
+            TestPoint.objects.filter(pk__in=point_ids).values_list("pk", "place__path")
+        )
         allowed = set(
             RoundPoint.objects.filter(
                 round_id__in=rounds,
@@ -412,9 +419,10 @@ class _Batch:
             t["pk"]: t
             for t in DoorTask.objects.visible_to(self.user)
             .filter(pk__in=wanted)
-            .values("pk", "round_id", "household_id")
+            .values("pk", "round_id", "household_id", "household__path")
         }
         self.task_households = {t["household_id"] for t in tasks.values()}
+        self.task_paths = {pk: t["household__path"] for pk, t in tasks.items()}
         for event in self.live():
             if event.door_task_id is None:
                 continue
@@ -423,6 +431,24 @@ class _Batch:
                 event.refuse("no_task")
 
     # people
+
+    def _in_reach(self, event: _Event, path: str) -> bool:
+        """Whether a person living at `path` is one the sampler may learn about: within the
+        round's scope, the point's area or the door-to-door task's household. Anyone else is
+        still sampled (their swab is in the tube) but answered without a name, exactly like
+        somebody not in the registry at all: the upload is no registry oracle."""
+        reach = list(self.scopes.get(event.round_id, ()))  # type: ignore[arg-type]
+        if event.point_id is not None and event.point_id in self.point_paths:
+            reach.append(self.point_paths[event.point_id])
+        if event.door_task_id is not None and event.door_task_id in self.task_paths:
+            reach.append(self.task_paths[event.door_task_id])
+        return bool(path) and any(path.startswith(p) for p in reach if p)
+
+    def _unlisted(self, event: _Event) -> None:
+        """Answer for someone outside the round's list: the masked number the device sent,
+        no name, and the same warning whether or not the registry knows them elsewhere."""
+        event.person_label = mask_document(event.doc_number) if event.doc_number else ""
+        event.warnings["not_listed"] = {}
 
     def _resolve_people(self) -> None:
         samples = self.live("sample")
@@ -441,7 +467,14 @@ class _Batch:
                 for event in tokens[token]:
                     event.person_id, event.household_id = pk, household_id
                     event.household_path, event.status_code = path, status
-                    event.person_label = f"{name} {masked}"
+                    if self._in_reach(event, path):
+                        event.person_label = f"{name} {masked}"
+                    elif event.walk_in and clean_name(event.walk_in.get("name")):
+                        # What the sampler typed comes back, as for a new walk-in.
+                        event.person_label = f"{clean_name(event.walk_in.get('name'))} {masked}"
+                        event.warnings["walk_in"] = {}
+                    else:
+                        self._unlisted(event)
         if by_id:
             # A person chosen by id was found by a search scoped to the user (or is a member of
             # a household the user's door-to-door task is for); an id from a device must be
@@ -459,41 +492,116 @@ class _Batch:
                     event.household_id, event.household_path = household_id, path
                     event.status_code = status
                     event.person_label = f"{name} {masked}"
+                    if not self._in_reach(event, path):
+                        event.warnings["not_listed"] = {}
             for events in by_id.values():
                 for event in events:
                     event.refuse("unknown_person")
 
     def _register_walk_ins(self) -> None:
-        from tongxin.sampling.services.walkins import WalkInError, register_walk_in
+        """Somebody not in the registry is sampled all the same: registered on the spot with
+        what the card says (the number, encrypted like every resident's) and, when the
+        sampler typed them, name and address; without those they wait in 现场登记待核实 with
+        their address to be completed. A swab in a tube is never dropped."""
+        from tongxin.sampling.services.walkins import (
+            WalkInError,
+            register_unlisted,
+            register_walk_in,
+        )
 
+        done: dict[tuple[str, str], Person] = {}
         for event in self.live("sample"):
             if event.household_id is not None:
                 continue
-            if not event.walk_in:
-                event.refuse("unknown_person")
-                continue
-            try:
-                person = register_walk_in(
-                    self.user,
-                    round_id=event.round_id,  # type: ignore[arg-type]
-                    point_id=event.point_id,
-                    name=str(event.walk_in.get("name") or ""),
-                    document_type=event.doc_type,
-                    document_number=event.doc_number,
-                    building_id=_int(event.walk_in.get("building")),
-                    room=str(event.walk_in.get("room") or ""),
-                    phone=str(event.walk_in.get("phone") or ""),
-                    now=self.now,
-                )
-            except WalkInError as exc:
-                event.refuse("walk_in", detail=str(exc))
-                continue
+            key = (event.doc_type, event.doc_number)
+            person = done.get(key)
+            details = event.walk_in or {}
+            name = clean_name(details.get("name"))
+            if person is None and name:
+                try:
+                    person = register_walk_in(
+                        self.user,
+                        round_id=event.round_id,  # type: ignore[arg-type]
+                        point_id=event.point_id,
+                        name=name,
+                        document_type=event.doc_type,
+                        document_number=event.doc_number,
+                        building_id=_int(details.get("building")),
+                        room=str(details.get("room") or ""),
+                        phone=str(details.get("phone") or ""),
+                        now=self.now,
+                    )
+                except WalkInError:
+                    person = None
+            if person is None:
+                try:
+                    person = register_unlisted(
+                        self.user,
+                        round_id=event.round_id,  # type: ignore[arg-type]
+                        point_id=event.point_id,
+                        household_id=self._task_household(event),
+                        name=name,
+                        document_type=event.doc_type,
+                        document_number=event.doc_number,
+                        phone=str(details.get("phone") or ""),
+                        now=self.now,
+                    )
+                except WalkInError as exc:
+                    # Nowhere at all to place them (a round without an estate).
+                    event.refuse("walk_in", detail=str(exc))
+                    continue
+            done[key] = person
             event.person_id, event.household_id = person.pk, person.household_id
             event.household_path = person.household.path
             event.status_code = person.residence_status
-            event.person_label = f"{person.name} {person.document_masked}"
             event.new_person = True
-            event.warnings["walk_in"] = {}
+            if name:
+                event.person_label = f"{name} {person.document_masked}"
+                event.warnings["walk_in"] = {}
+            else:
+                self._unlisted(event)
+
+    def _task_household(self, event: _Event) -> int | None:
+        if event.door_task_id is None:
+            return None
+        return (
+            DoorTask.objects.filter(pk=event.door_task_id)
+            .values_list("household_id", flat=True)
+            .first()
+        )
+
+    def _check_stay_home(self) -> None:
+        """A resident of a zone whose people stay home (封控区) is sampled at home, single tube,
+        by a door-to-door team: scanned at a point, they are stored (the swab is in the tube)
+        but the sampler is stopped with a clear warning."""
+        from tongxin.zones.models import ZoneDesignation
+        from tongxin.zones.services import kind_of
+
+        at_point = [
+            e
+            for e in self.live("sample")
+            if e.door_task_id is None and "not_listed" not in e.warnings and not e.new_person
+        ]
+        if not at_point:
+            return
+        incidents = {self.rounds[e.round_id].incident_id for e in at_point}  # type: ignore[index]
+        zones: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        for designation in (
+            ZoneDesignation.objects.in_force(self.now)
+            .filter(incident_id__in=incidents)
+            .select_related("place", "incident__policy_edition")
+        ):
+            kind = kind_of(designation)
+            if kind.leave_home is False or kind.door_to_door:
+                zones[designation.incident_id].append((designation.place.path, kind.name))
+        if not zones:
+            return
+        for event in at_point:
+            incident_id = self.rounds[event.round_id].incident_id  # type: ignore[index]
+            for path, name in zones.get(incident_id, ()):
+                if event.household_path.startswith(path):
+                    event.warnings["sealed"] = {"zone": name}
+                    break
 
     def _required_modes(self) -> None:
         """What the policy (or the round's override) asks for where each person lives: a new
@@ -581,49 +689,62 @@ class _Batch:
         if too_big:
             event.warnings["mode"] = {"mode": SamplingMode(mode).label}
 
-    def _assign_tubes(self) -> None:
-        for event in self.live("sample"):
-            tube = self.tubes.get(event.barcode)
-            if tube is None:
-                mode, capacity = self._mode_for_new_tube(event)
-                tube = _TubeState(
-                    None, event.barcode, event.round_id, event.point_id, mode,  # type: ignore[arg-type]
-                    capacity, TubeStatus.OPEN, 0, event.sampled_at,  # type: ignore[arg-type]
-                )  # fmt: skip
-                self.tubes[event.barcode] = tube
-            if tube.round_id != event.round_id:
-                event.refuse("tube_other_round", tube=tube.barcode)
-            elif tube.status == TubeStatus.CLOSED:
-                event.refuse("tube_closed", tube=tube.barcode)
-            elif tube.status == TubeStatus.FULL or tube.count + tube.added >= tube.capacity:
-                event.refuse("tube_full", tube=tube.barcode, n=tube.capacity)
-            elif (
-                tube.mode == SamplingMode.HOUSEHOLD
-                and tube.household_id is not None
-                and tube.household_id != event.household_id
-            ):
-                event.refuse("tube_other_household", tube=tube.barcode)
+    def _apply_in_scan_order(self) -> None:
+        """Samples and closes take effect one after another in the order they were scanned
+        (the batch's order): a tube closed in the middle of a batch refuses the samples after
+        the close exactly as if the batch had been cut there. An offline handset's queue may
+        be sent in any number of pieces; the outcome is the same."""
+        for event in self.live():
+            if event.kind == "close":
+                self._close(event)
             else:
-                tube.added += 1
-                if tube.mode == SamplingMode.HOUSEHOLD:
-                    tube.household_id = event.household_id
-                event.status = STORED
-                self._check_mode(event, tube)
+                self._assign(event)
 
-    def _close_tubes(self) -> None:
-        for event in self.live("close"):
-            tube = self.tubes.get(event.barcode)
-            if tube is None or (tube.new and not tube.added):
-                event.refuse("tube_unknown", tube=event.barcode)
-            elif tube.round_id != event.round_id:
-                event.refuse("tube_other_round", tube=tube.barcode)
-            elif tube.status != TubeStatus.OPEN or tube.closing is not None:
-                event.status = DUPLICATE
-            elif tube.count + tube.added == 0:
-                event.refuse("tube_empty", tube=tube.barcode)
-            else:
-                tube.closing = event.sampled_at
-                event.status = STORED
+    def _assign(self, event: _Event) -> None:
+        tube = self.tubes.get(event.barcode)
+        if tube is None:
+            mode, capacity = self._mode_for_new_tube(event)
+            tube = _TubeState(
+                None, event.barcode, event.round_id, event.point_id, mode,  # type: ignore[arg-type]
+                capacity, TubeStatus.OPEN, 0, event.sampled_at,  # type: ignore[arg-type]
+            )  # fmt: skip
+            self.tubes[event.barcode] = tube
+        if tube.round_id != event.round_id:
+            event.refuse("tube_other_round", tube=tube.barcode)
+        elif tube.status == TubeStatus.CLOSED or tube.closing is not None:
+            event.refuse("tube_closed", tube=tube.barcode)
+        elif tube.status == TubeStatus.FULL or tube.count + tube.added >= tube.capacity:
+            event.refuse("tube_full", tube=tube.barcode, n=tube.capacity)
+        elif (
+            tube.mode == SamplingMode.HOUSEHOLD
+            and tube.household_id is not None
+            and tube.household_id != event.household_id
+        ):
+            event.refuse("tube_other_household", tube=tube.barcode)
+        else:
+            tube.added += 1
+            if tube.mode == SamplingMode.HOUSEHOLD:
+                tube.household_id = event.household_id
+            event.status = STORED
+            self._check_mode(event, tube)
+
+    def _close(self, event: _Event) -> None:
+        tube = self.tubes.get(event.barcode)
+        if tube is None or (tube.new and not tube.added):
+            event.refuse("tube_unknown", tube=event.barcode)
+        elif tube.round_id != event.round_id:
+            event.refuse("tube_other_round", tube=tube.barcode)
+        elif (
+            tube.status != TubeStatus.OPEN
+            or tube.closing is not None
+            or tube.count + tube.added >= tube.capacity
+        ):
+            event.status = DUPLICATE
+        elif tube.count + tube.added == 0:
+            event.refuse("tube_empty", tube=tube.barcode)
+        else:
+            tube.closing = event.sampled_at
+            event.status = STORED
 
     # writing
 
@@ -758,8 +879,16 @@ class _Batch:
                 "refused": counts.get(REFUSED, 0),
                 "rounds": sorted({e.round_id for e in self.events if e.round_id}),
                 "points": sorted({e.point_id for e in self.events if e.point_id}),
+                # Which people the batch resolved from what the devices sent (ids, not names
+                # or numbers), and how many were answered without a name.
+                "people": sorted({e.person_id for e in self.events if e.person_id}),
+                "not_listed": sum(1 for e in self.events if "not_listed" in e.warnings),
             },
         )
+
+
+def clean_name(value: Any) -> str:
+    return clean_text(str(value or ""))[:50]
 
 
 def _household_size(household_id: int) -> int:
@@ -822,6 +951,13 @@ def _warning_text(code: str, detail: dict[str, Any]) -> str:
         return _("此人本批次已采样过，已再次登记，请确认")
     if code == "walk_in":
         return _("已现场登记为新居民，待网格核实")
+    if code == "not_listed":
+        return _("本轮名单中没有此人：样本已记录，请补登姓名和住址，待网格核实")
+    if code == "sealed":
+        return (
+            _("停！此人住在%(zone)s，应居家由上门采样组单管采样；本次样本已记录，请劝其立即回家")
+            % detail
+        )
     if code == "mode":
         return _("此人所在区域应采用%(mode)s") % detail
     return ""

@@ -38,13 +38,33 @@ from tongxin.sampling.models import (
 from tongxin.sampling.services.access import can
 from tongxin.testing.models import SamplingMode
 
+# What the import accepts in the result column, exactly (after width/case folding): the
+# words labs write in full. Abbreviations ("阴", "阳", "+", "-", "neg") are refused, not
+# guessed: a misread positive is the one mistake that cannot happen. Shown on the import page
+# and in the API description from this table.
 RESULT_WORDS = {
-    "阴性": TestResult.NEGATIVE, "阴": TestResult.NEGATIVE, "negative": TestResult.NEGATIVE,
-    "neg": TestResult.NEGATIVE, "-": TestResult.NEGATIVE, "未检出": TestResult.NEGATIVE,
-    "阳性": TestResult.POSITIVE, "阳": TestResult.POSITIVE, "positive": TestResult.POSITIVE,
-    "pos": TestResult.POSITIVE, "+": TestResult.POSITIVE, "检出": TestResult.POSITIVE,
-    "无效": TestResult.INVALID, "invalid": TestResult.INVALID, "重采": TestResult.INVALID,
+    "阴性": TestResult.NEGATIVE, "未检出": TestResult.NEGATIVE, "negative": TestResult.NEGATIVE,
+    "阳性": TestResult.POSITIVE, "检出": TestResult.POSITIVE, "positive": TestResult.POSITIVE,
+    "无效": TestResult.INVALID, "invalid": TestResult.INVALID,
 }  # fmt: skip
+
+
+def accepted_words() -> dict[str, list[str]]:
+    """{result label: the words accepted for it}, for pages and messages."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for word, value in RESULT_WORDS.items():
+        found[str(TestResult(value).label)].append(word)
+    return dict(found)
+
+
+def accepted_words_text() -> str:
+    return "；".join(f"{label}：{'、'.join(words)}" for label, words in accepted_words().items())
+
+
+# Boxes whose tubes have left the point: a result for any other tube is for a tube the lab
+# should not have yet (still open at the point, or packed but not handed over).
+HANDED_OVER = ("in_transit", "received")
+
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "barcode": ("试管条码", "条码", "样本条码", "管码", "barcode", "tube"),
@@ -189,7 +209,7 @@ def _parse_rows(
         number = int(item.get("_row") or number)
         barcode = _cell(item.get("barcode"))
         word = _cell(item.get("result")).lower()
-        result = RESULT_WORDS.get(word) or RESULT_WORDS.get(word.rstrip("性"))
+        result = RESULT_WORDS.get(word)
         lab = _cell(item.get("lab")) or default_lab
         reported_at = _time(item.get("reported_at"), tz)
         ct, ct_error = _ct(item)
@@ -197,7 +217,10 @@ def _parse_rows(
         if not barcode:
             problem = _("缺少试管条码")
         elif result is None:
-            problem = _("检测结果“%(v)s”无法识别（应为 阴性/阳性/无效）") % {"v": word}
+            problem = _("检测结果“%(v)s”无法识别，只接受 %(words)s") % {
+                "v": word,
+                "words": accepted_words_text(),
+            }
         elif not lab:
             problem = _("缺少检测机构")
         elif reported_at is None:
@@ -228,6 +251,8 @@ class ImportSummary:
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     invalid: list[dict[str, Any]] = field(default_factory=list)
     positives: list[str] = field(default_factory=list)
+    # Results accepted for tubes never handed over (see `import_result_rows`).
+    not_handed_over: list[dict[str, Any]] = field(default_factory=list)
     recalls: list[int] = field(default_factory=list)
     positive_people: int = 0
     recall_members_resulted: int = 0
@@ -246,6 +271,8 @@ class ImportSummary:
             "conflicts": self.conflicts[:MAX_REPORTED],
             "invalid_count": len(self.invalid),
             "invalid": self.invalid[:MAX_REPORTED],
+            "not_handed_over_count": len(self.not_handed_over),
+            "not_handed_over": self.not_handed_over[:MAX_REPORTED],
             "positive_tubes": self.positives,
             "recalls_raised": self.recalls,
             "positive_people": self.positive_people,
@@ -273,7 +300,13 @@ def import_result_rows(
     now: dt.datetime | None = None,
 ) -> dict[str, Any]:
     """Import result rows (dicts keyed barcode, result, ct/ct_orf1ab/ct_n, lab, reported_at).
-    `user` None is the command line (trusted); a user needs the import-results permission."""
+    `user` None is the command line (trusted); a user needs the import-results permission.
+
+    A result for a tube that was never handed over (not in a box that left its point: still
+    open at the point, or packed but not handed to transport) is ACCEPTED WITH A WARNING, not
+    refused: the lab holds the tube, so the record of its journey is what lags, and a positive
+    must raise its recall at once. Such rows are flagged (`LabResult.not_handed_over`), listed
+    in the summary and on the results page for the lab liaison to chase."""
     if user is not None and not can(user, "import_results"):
         raise NotAllowed(_("您没有导入检测结果的权限"))
     now = now or timezone.now()
@@ -302,7 +335,9 @@ def import_result_rows(
 
     tubes = {
         t.barcode: t
-        for t in Tube.objects.select_for_update().filter(barcode__in={r.barcode for r in fresh})
+        for t in Tube.objects.select_for_update(of=("self",))
+        .select_related("box")
+        .filter(barcode__in={r.barcode for r in fresh})
     }
     source = ResultImport.objects.create(
         name=(name or _("接口上传"))[:255],
@@ -325,6 +360,11 @@ def import_result_rows(
             lab_result.status = LabResultStatus.UNKNOWN
             summary.unknown.append({"row": row.number, "barcode": row.barcode})
             continue
+        if tube.box is None or tube.box.status not in HANDED_OVER:
+            lab_result.not_handed_over = True
+            summary.not_handed_over.append(
+                {"row": row.number, "barcode": row.barcode, "tube_status": tube.status}
+            )
         lab_result.status = _decide(tube, row)
         if lab_result.status == LabResultStatus.ACCEPTED:
             tube.result, tube.result_at, tube.result_lab = row.result, row.reported_at, row.lab

@@ -27,7 +27,7 @@ from tongxin.testing.models import (
     TestRound,
 )
 from tongxin.testing.services.rounds import RoundError, people_per_sampler_hour
-from tongxin.testing.services.scope import EXPECTED_STATUSES, scope_q
+from tongxin.testing.services.scope import EXPECTED_STATUSES, scope_q, stay_home_q
 
 # A building with more people expected than this is planned stairwell by stairwell, so its
 # residents are not all asked to come at once (when it has stairwells).
@@ -56,6 +56,8 @@ def _expected_counts(round: TestRound) -> dict[int, tuple[int, int]]:
         Person.objects.filter(scope_q(round, "household__path"))
         .filter(residence_status__in=EXPECTED_STATUSES)
         .exclude(pk__in=Exemption.objects.filter(round=round).values("person_id"))
+        # Sealed-zone residents are sampled at home, never asked to come to a point.
+        .exclude(stay_home_q(round, "household__path"))
         .values("household__parent_id")
         .annotate(people=Count("id"), households=Count("household_id", distinct=True))
         .order_by()

@@ -32,7 +32,7 @@ from tongxin.testing.models import (
 from tongxin.testing.services.permissions import can_remind
 from tongxin.testing.services.plans import slot_label, span
 from tongxin.testing.services.rounds import RoundError
-from tongxin.testing.services.scope import EXPECTED_STATUSES
+from tongxin.testing.services.scope import EXPECTED_STATUSES, stay_home_q
 from tongxin.units.models import BuildingAssignment, GridRole, GridRoleKind, Unit, UnitAssignment
 
 logger = logging.getLogger(__name__)
@@ -170,6 +170,8 @@ def _expected(round: TestRound, places: list[Place]) -> Any:
     return (
         Person.objects.filter(q, residence_status__in=EXPECTED_STATUSES)
         .exclude(pk__in=Exemption.objects.filter(round=round).values("person_id"))
+        # Sealed-zone households are on the door-to-door list, not told to come to a point.
+        .exclude(stay_home_q(round, "household__path"))
         .select_related("household")
     )
 

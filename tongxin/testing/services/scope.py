@@ -1,5 +1,7 @@
 """Who a round expects: the residents living under its scope."""
 
+import datetime as dt
+
 from django.db.models import Q, QuerySet
 
 from tongxin.people.models import Person, PersonQuerySet, ResidenceStatus
@@ -32,6 +34,28 @@ def scope_q(round: TestRound, path_field: str) -> Q:
     q = Q()
     for path in paths:
         q |= Q(**{f"{path_field}__startswith": path})
+    return q
+
+
+def stay_home_q(round: TestRound, path_field: str, at: dt.datetime | None = None) -> Q:
+    """Places (under `path_field`) in a zone, in force now (or at `at`), whose residents stay
+    home and are sampled at the door (封控区: `leave_home` false or `door_to_door` in the
+    edition): the point planner and the reminders leave them out. Q(pk__in=[]) when none."""
+    from django.utils import timezone
+
+    from tongxin.zones.models import ZoneDesignation
+    from tongxin.zones.services import kind_of
+
+    q = Q(pk__in=[])
+    designations = (
+        ZoneDesignation.objects.in_force(at or timezone.now())
+        .filter(incident_id=round.incident_id)
+        .select_related("place", "incident__policy_edition")
+    )
+    for designation in designations:
+        kind = kind_of(designation)
+        if kind.leave_home is False or kind.door_to_door:
+            q |= Q(**{f"{path_field}__startswith": designation.place.path})
     return q
 
 

@@ -43,7 +43,6 @@
   let sending = false;
   const seen = new Set(); // people sampled from this page since it was opened (not stored)
   const recent = []; // what the operator sees; masked
-  const walkInNumbers = new Map(); // refused "not in the registry" event id → ID number
 
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -75,10 +74,48 @@
 
   // --- showing ---------------------------------------------------------------------------
 
+  // The flash is the line the sampler looks at: it carries the worst outcome of a scan
+  // (error red, warning amber), with a sound and a vibration on phones for either.
+  const LEVELS = { ok: 0, warn: 1, error: 2 };
+  let audio = null;
+  function alertUser(kind) {
+    if (kind !== "warn" && kind !== "error") return;
+    try {
+      if (navigator.vibrate) navigator.vibrate(kind === "error" ? [300, 120, 300] : [200]);
+    } catch (error) {
+      /* not a phone */
+    }
+    try {
+      const Context = window.AudioContext || window.webkitAudioContext;
+      if (!Context) return;
+      audio = audio || new Context();
+      const tone = audio.createOscillator();
+      const gain = audio.createGain();
+      tone.frequency.value = kind === "error" ? 330 : 660;
+      gain.gain.value = 0.2;
+      tone.connect(gain);
+      gain.connect(audio.destination);
+      tone.start();
+      tone.stop(audio.currentTime + (kind === "error" ? 0.7 : 0.3));
+    } catch (error) {
+      /* no sound: the colour still says it */
+    }
+  }
+
   function show(message, kind) {
     const box = $("flash");
     box.textContent = message;
     box.className = "flash " + (kind || "");
+    box.dataset.level = kind || "";
+    alertUser(kind);
+  }
+
+  function levelOf(result) {
+    if (result.status === "refused") return "error";
+    if (result.status === "stored" && result.warnings) {
+      return result.warnings.includes("sealed") ? "error" : "warn";
+    }
+    return "ok";
   }
 
   function renderTube() {
@@ -117,12 +154,12 @@
       what.className = "what";
       what.textContent = item.message || text.states[item.state] || item.state;
       li.append(time, who, what);
-      if (item.walkIn && walkInNumbers.has(item.id)) {
+      if (item.walkIn) {
         const button = document.createElement("button");
         button.type = "button";
         button.className = "btn small";
         button.textContent = text.register;
-        button.addEventListener("click", () => openWalkIn(item.id));
+        button.addEventListener("click", () => openWalkIn(item.id, item.label));
         li.append(button);
       }
       list.append(li);
@@ -203,10 +240,15 @@
     if (tube.capacity && tube.count >= tube.capacity) tube.status = "full";
     save("tubes", tubes);
     enqueue(event, label);
-    show(repeat ? text.repeat_here : format(text.sampled, { n: tube.count, cap: tube.capacity || "?" }), repeat ? "warn" : "ok");
+    let message = format(text.sampled, { n: tube.count, cap: tube.capacity || "?" });
+    let level = "ok";
+    if (repeat) [message, level] = [text.repeat_here, "warn"];
     if (tube.status === "full") {
-      show(format(text.tube_now_full, { tube: current }), "warn");
+      // Both said, the worse one's colour.
+      message += " · " + format(text.tube_now_full, { tube: current });
+      level = "warn";
     }
+    show(message, level);
     return true;
   }
 
@@ -283,29 +325,51 @@
 
   // --- walk-ins ----------------------------------------------------------------------------
 
+  // Somebody not on the round's list was sampled all the same (the server keeps the swab);
+  // the sampler may complete their name and address here, now or after a reload.
   const walkIn = $("walk-in");
-  function openWalkIn(eventId) {
+  function openWalkIn(eventId, masked) {
     walkIn.hidden = false;
     walkIn.dataset.event = eventId;
-    $("walk-in-number").textContent = mask(walkInNumbers.get(eventId) || "");
+    $("walk-in-number").textContent = masked || "";
     walkIn.querySelector("input[name=name]").focus();
   }
-  walkIn.addEventListener("submit", (e) => {
+  for (const button of document.querySelectorAll("button.complete-walk-in")) {
+    button.addEventListener("click", () => openWalkIn(button.dataset.event, button.dataset.masked));
+  }
+  walkIn.addEventListener("submit", async (e) => {
     e.preventDefault();
-    const number = walkInNumbers.get(walkIn.dataset.event);
-    if (!number) return;
-    const data = new FormData(walkIn);
-    const details = {
-      name: data.get("name"),
-      building: Number(data.get("building")),
-      room: data.get("room"),
-      phone: data.get("phone"),
-    };
-    if (sample({ document_number: number }, `${details.name} ${mask(number)}`, { walk_in: details })) {
-      walkInNumbers.delete(walkIn.dataset.event);
+    const eventId = walkIn.dataset.event;
+    if (!eventId) return;
+    const body = new FormData(walkIn);
+    body.set("event", eventId);
+    try {
+      const response = await fetch(config.complete, {
+        method: "POST",
+        body,
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": csrf },
+      });
+      const data = await response.json();
+      if (!response.ok) {
+        show(data.detail || text.walk_in_failed, "error");
+        return;
+      }
+      for (const item of recent) {
+        if (item.id === eventId) {
+          item.walkIn = false;
+          item.label = `${body.get("name")} ${item.label}`;
+        }
+      }
+      const row = document.querySelector(`li[data-walk-in-event="${eventId}"]`);
+      if (row) row.remove();
+      show(text.walk_in_done, "ok");
       walkIn.reset();
       walkIn.hidden = true;
+      render();
       scan.focus();
+    } catch (error) {
+      show(text.walk_in_failed, "error");
     }
   });
   $("walk-in-cancel").addEventListener("click", () => {
@@ -315,28 +379,25 @@
 
   // --- uploading ---------------------------------------------------------------------------
 
-  function settle(results, serverTubes, sent) {
+  function settle(results, serverTubes) {
     const answered = new Map(results.map((r) => [r.id, r]));
-    const byId = new Map(sent.map((e) => [e.id, e]));
     queue = queue.filter((event) => !answered.has(event.id));
     save("queue", queue);
+    let worst = null;
     for (const item of recent) {
       const result = answered.get(item.id);
       if (!result) continue;
       item.state = result.status === "stored" && result.warnings ? "warning" : result.status;
       item.message = result.message || "";
       if (result.person) item.label = result.person;
-      if (result.reason === "unknown_person") {
-        const event = byId.get(item.id);
-        if (event && event.document_number) {
-          walkInNumbers.set(item.id, event.document_number);
-          item.walkIn = true;
-        }
-      }
-      if (result.status === "refused" && result.reason !== "unknown_person") {
-        show(result.message, "error");
+      item.walkIn = Boolean(result.warnings && result.warnings.includes("not_listed"));
+      const level = levelOf(result);
+      if (level !== "ok" && (!worst || LEVELS[level] > LEVELS[worst.level])) {
+        worst = { level, text: `${item.label} ${result.message || ""}`.trim(), item };
       }
     }
+    // The flash says the worst outcome of what was just answered, never a later success.
+    if (worst) show(worst.text, worst.level);
     for (const [barcode, state] of Object.entries(serverTubes || {})) {
       tubes[barcode] = state;
     }
@@ -363,7 +424,7 @@
       }
       if (!response.ok) throw new Error(String(response.status));
       const data = await response.json();
-      settle(data.results, data.tubes, sent);
+      settle(data.results, data.tubes);
       $("net").dataset.online = "1";
       // More waiting (more than one batch): carry on at once.
       if (queue.length) setTimeout(flush, 50);
