@@ -91,7 +91,7 @@ def errors_file(request: HttpRequest, job_id: int) -> FileResponse:
     if not job.errors_file:
         raise Http404(_("该导入任务没有问题清单"))
     try:
-        handle = job.errors_file.open("rb")
+        handle = _services().open_errors_file(job)
     except FileNotFoundError as exc:
         raise Http404(_("该导入任务没有问题清单")) from exc
     # The problems file repeats the rows as uploaded, ID numbers and phones unmasked, so

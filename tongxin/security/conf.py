@@ -21,6 +21,8 @@ DEFAULTS: dict[str, Any] = {
     ),
     # Uploaded files left behind (a crashed job, an abandoned preview) are purged after this.
     "TONGXIN_UPLOAD_RETENTION_HOURS": 24,
+    # Any request body (uploads included) larger than this is refused with 413.
+    "TONGXIN_MAX_REQUEST_BYTES": 25 * 1024 * 1024,
     # Roles that must confirm a one-time password before revealing or exporting unmasked.
     "TONGXIN_REQUIRE_TOTP": False,
 }

@@ -27,12 +27,30 @@ def out_of_range_response(request: HttpRequest) -> HttpResponse:
     return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
+def _too_large(request: HttpRequest) -> HttpResponse | None:
+    """A request body past TONGXIN_MAX_REQUEST_BYTES is refused before it is read."""
+    from tongxin.core.uploads import MB
+
+    limit = int(conf.get("TONGXIN_MAX_REQUEST_BYTES"))
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length <= limit:
+        return None
+    message = _("提交的内容过大（上限 %(limit)d MB）") % {"limit": limit // MB}
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": message}, status=413)
+    return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
+        too_large = _too_large(request)
+        response = too_large or self.get_response(request)
         is_api = request.path.startswith(API_PREFIX)
         if (
             is_api
