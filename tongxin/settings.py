@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "tongxin.sampling",
     "tongxin.helpdesk",
     "tongxin.care",
+    "tongxin.security",
     "tongxin.imports",
     "tongxin.web",
     "tongxin.demo",
@@ -87,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tongxin.audit.middleware.AuditContextMiddleware",
+    "tongxin.security.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "tongxin.urls"
@@ -131,10 +133,21 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Every login is a staff member's: 12 characters at least, of three kinds, not like the
+# account's own details, not a common or all-digit password.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": int(env("TONGXIN_PASSWORD_MIN_LENGTH", "12"))},
+    },
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "tongxin.security.passwords.CharacterClassesValidator"},
 ]
+# Logins go through the throttle (tongxin/security/throttle.py).
+AUTHENTICATION_BACKENDS = ["tongxin.security.throttle.ThrottledModelBackend"]
+
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -190,13 +203,62 @@ TONGXIN_HELPDESK_ESCALATION_MINUTES = int(env("TONGXIN_HELPDESK_ESCALATION_MINUT
 TONGXIN_HELPDESK_HOTLINE = env("TONGXIN_HELPDESK_HOTLINE")
 TONGXIN_HELPDESK_CLIENT_IP_HEADER = env("TONGXIN_HELPDESK_CLIENT_IP_HEADER")
 
+# Security limits (docs/security.md): login throttling, reveals per hour, uploads, request
+# bounds, the admin's path, headers.
+TONGXIN_ADMIN_PATH = env("TONGXIN_ADMIN_PATH", "admin/").strip("/") + "/"
+TONGXIN_LOGIN_WINDOW_MINUTES = int(env("TONGXIN_LOGIN_WINDOW_MINUTES", "15"))
+TONGXIN_LOGIN_MAX_FAILURES_PER_ACCOUNT = int(env("TONGXIN_LOGIN_MAX_FAILURES_PER_ACCOUNT", "5"))
+TONGXIN_LOGIN_MAX_FAILURES_PER_ADDRESS = int(env("TONGXIN_LOGIN_MAX_FAILURES_PER_ADDRESS", "20"))
+TONGXIN_REVEALS_PER_HOUR = int(env("TONGXIN_REVEALS_PER_HOUR", "30"))
+TONGXIN_REVEAL_ALERT_THRESHOLD = int(env("TONGXIN_REVEAL_ALERT_THRESHOLD", "15"))
+TONGXIN_UPLOAD_RETENTION_HOURS = int(env("TONGXIN_UPLOAD_RETENTION_HOURS", "24"))
+# Bounds on work done on request: upload size, decompressed size (zip bombs), rows, cell
+# length, any request body, statistics windows; stuck import jobs fail after this long.
+TONGXIN_UPLOAD_MAX_BYTES = int(env("TONGXIN_UPLOAD_MAX_MB", "20")) * 1024 * 1024
+TONGXIN_UPLOAD_MAX_UNCOMPRESSED_BYTES = (
+    int(env("TONGXIN_UPLOAD_MAX_UNCOMPRESSED_MB", "200")) * 1024 * 1024
+)
+TONGXIN_IMPORT_MAX_ROWS = int(env("TONGXIN_IMPORT_MAX_ROWS", "100000"))
+TONGXIN_IMPORT_MAX_CELL_CHARS = int(env("TONGXIN_IMPORT_MAX_CELL_CHARS", "1000"))
+TONGXIN_MAX_REQUEST_BYTES = int(env("TONGXIN_MAX_REQUEST_MB", "25")) * 1024 * 1024
+TONGXIN_STATS_MAX_DAYS = int(env("TONGXIN_STATS_MAX_DAYS", "366"))
+TONGXIN_IMPORT_STALE_MINUTES = int(env("TONGXIN_IMPORT_STALE_MINUTES", "60"))
+TONGXIN_REQUIRE_TOTP = env_bool("TONGXIN_REQUIRE_TOTP", False)
+# HTTPS installs: Strict-Transport-Security for this many seconds (0: not sent).
+SECURE_HSTS_SECONDS = int(env("TONGXIN_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TONGXIN_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_REFERRER_POLICY = "same-origin"
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"forbidden_one_line": {"()": "tongxin.core.logging.ForbiddenOneLine"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # ID numbers and phones in a URL (a search typed into an address bar, a path) are masked
+    # before any line is written, the access log included.
+    "filters": {
+        "mask_personal": {"()": "tongxin.core.logmask.MaskPersonalData"},
+        "forbidden_one_line": {"()": "tongxin.core.logging.ForbiddenOneLine"},
+    },
+    "formatters": {
+        "server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_personal"]},
+        "server": {
+            "class": "logging.StreamHandler",
+            "filters": ["mask_personal"],
+            "formatter": "server",
+        },
+    },
     "root": {"handlers": ["console"], "level": env("TONGXIN_LOG_LEVEL", "INFO")},
     "loggers": {
+        # The access log of `runserver`/`serve` (Django's own handler would not mask).
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
         # SQL parameters would carry ciphertext and names; never log them.
         "django.db.backends": {"level": "WARNING"},
         # A 403 is logged as one line, without a traceback.

@@ -1,12 +1,20 @@
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.views import LoginView
 from django.urls import include, path
 
 from tongxin.api.api import api
+from tongxin.security.forms import ThrottledAuthenticationForm
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.TONGXIN_ADMIN_PATH, admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path(
+        "accounts/login/",
+        LoginView.as_view(authentication_form=ThrottledAuthenticationForm),
+        name="login",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("notifications/", include("tongxin.notifications.urls")),
     path("directives/", include("tongxin.directives.urls")),

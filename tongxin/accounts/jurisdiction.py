@@ -12,9 +12,9 @@ from django.db.models import Q
 from tongxin.accounts.models import Role
 
 # Roles whose work is county-wide by nature: the command post, the hotline, tracing, labs.
+# Not the system administrator: managing accounts and settings needs nobody's personal data.
 COUNTY_WIDE_ROLES = {
     Role.COMMAND_POST,
-    Role.SYSADMIN,
     Role.INVESTIGATOR,
     Role.HELPDESK,
     Role.LAB_LIAISON,
@@ -59,7 +59,8 @@ def jurisdiction_of(user: Any) -> Jurisdiction:
     cached = getattr(user, "_tongxin_jurisdiction", None)
     if cached is not None:
         return cached
-    if user.is_superuser or user.role in COUNTY_WIDE_ROLES:
+    # The superuser flag widens nothing: where a user works comes from the role and unit only.
+    if user.role in COUNTY_WIDE_ROLES:
         result = Jurisdiction(everywhere=True)
     elif user.unit_id:
         from tongxin.units.models import UnitAssignment

@@ -90,10 +90,13 @@ GRANTS: dict[Perm, set[str]] = {  # type: ignore[dict-item]  # Role members are 
 
 
 def has_perm(user: Any, perm: Perm | str) -> bool:
+    """Whether the user's role grants the permission.
+
+    Django's superuser flag grants nothing here: it only opens Django's admin, which holds no
+    personal data (tongxin.security.admin_lockdown). A system administrator manages accounts,
+    units and settings and never reads residents."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if user.is_superuser:
-        return True
     return getattr(user, "role", "") in GRANTS[Perm(perm)]
 
 

@@ -18,7 +18,7 @@ from tongxin.api.imports import router as imports_router
 from tongxin.api.places import router as places_router
 from tongxin.api.residents import router as residents_router
 from tongxin.api.sampling import router as sampling_router
-from tongxin.people.services import PermissionDenied
+from tongxin.people.services import PermissionDenied, ReasonRequired
 
 api = NinjaAPI(
     title="Tongxin API",
@@ -60,4 +60,6 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(PermissionDenied)
 def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc)}, status=403)
+    # A missing reason for a reveal or an unmasked export is the caller's input to fix.
+    status = 422 if isinstance(exc, ReasonRequired) else 403
+    return api.create_response(request, {"detail": str(exc)}, status=status)

@@ -172,4 +172,8 @@ def figures(request: HttpRequest, query: Query[StatsQuery]) -> dict[str, Any]:
         end = timezone.make_aware(end)
     if end <= start:
         raise HttpError(400, "end must be after start")
+    try:
+        stats.check_window(start, end)
+    except stats.WindowTooLong as exc:
+        raise HttpError(422, str(exc)) from None
     return stats.compute(start, end, user=request.user).as_dict()

@@ -6,7 +6,7 @@ from typing import Any, Literal
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
@@ -91,7 +91,7 @@ def errors_file(request: HttpRequest, job_id: int) -> FileResponse:
     if not job.errors_file:
         raise Http404(_("该导入任务没有问题清单"))
     try:
-        handle = job.errors_file.open("rb")
+        handle = _services().open_errors_file(job)
     except FileNotFoundError as exc:
         raise Http404(_("该导入任务没有问题清单")) from exc
     # The problems file repeats the rows as uploaded, ID numbers and phones unmasked, so
@@ -114,6 +114,8 @@ class ExportQuery(Schema):
     area: int | None = None
     format: Literal["xlsx", "csv"] = "xlsx"
     unmask: bool = False
+    # Required with unmask=true: why the file is needed in clear (kept in the audit trail).
+    reason: str = Field("", max_length=200)
 
 
 @exports_router.get(
@@ -129,7 +131,12 @@ def export_residents(request: HttpRequest, query: Query[ExportQuery]) -> FileRes
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (FileResponse closes it)
     try:
         _services().export_residents(
-            out, fmt=query.format, user=user, area=area, unmask=query.unmask
+            out,
+            fmt=query.format,
+            user=user,
+            area=area,
+            unmask=query.unmask,
+            reason=query.reason,
         )
     except Exception:
         out.close()

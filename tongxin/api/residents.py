@@ -31,12 +31,31 @@ class ResidentPages(PageNumberPagination):
 )
 @paginate(ResidentPages)
 def list_residents(request: HttpRequest, filters: Query[ResidentFilter]) -> Any:
-    user = request.user
+    return _found(request.user, filters.q, filters.area)
+
+
+def _found(user: Any, query: str, area: int | None) -> Any:
     people = Person.objects.visible_to(user).for_list()
-    if filters.area is not None:
-        people = people.under(get_visible_place(user, filters.area))
-    people = services.search(people, filters.q)
+    if area is not None:
+        people = people.under(get_visible_place(user, area))
+    people = services.search(people, query)
     return people.order_by("household__path", "name", "pk")
+
+
+class ResidentSearch(Schema):
+    q: str = ""
+    area: int | None = None
+
+
+@router.post(
+    "/search",
+    response=list[ResidentOut],
+    summary="Search residents by a full ID or phone number: POSTed, so the number stays out of "
+    "URLs and access logs",
+)
+@paginate(ResidentPages)
+def search_residents(request: HttpRequest, payload: ResidentSearch) -> Any:
+    return _found(request.user, payload.q, payload.area)
 
 
 @router.get("/{person_id}", response=ResidentDetail, summary="One resident (masked; audited)")
@@ -50,5 +69,5 @@ def resident_detail(request: HttpRequest, person_id: int) -> Person:
     summary="Reveal one personal-data value (needs the reveal permission; audited)",
 )
 def reveal_value(request: HttpRequest, person_id: int, payload: RevealIn) -> dict[str, Any]:
-    value = services.reveal(request.user, person_id, payload.field)
+    value = services.reveal(request.user, person_id, payload.field, payload.reason)
     return {"id": person_id, "field": payload.field, "value": value}

@@ -4,7 +4,7 @@ field for a plaintext document number or phone (the reveal endpoint returns one 
 import datetime as dt
 from typing import Any, Literal
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from tongxin.api.redact import redact
 
@@ -97,6 +97,8 @@ class ResidentDetail(ResidentOut):
 
 class RevealIn(Schema):
     field: Literal["document_number", "phone"]
+    # Why the value is needed; kept in the audit trail with the reveal.
+    reason: str = Field(min_length=2, max_length=200)
 
 
 class RevealOut(Schema):

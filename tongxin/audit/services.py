@@ -1,9 +1,15 @@
 """Recording the audit trail. Everything that touches personal data calls `record`."""
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.dispatch import Signal
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tongxin.audit.context import current_actor
 from tongxin.audit.models import AuditAction, AuditEvent
@@ -66,14 +72,49 @@ def record_view(target: models.Model) -> AuditEvent:
     return record(AuditAction.VIEW, target)
 
 
-def record_reveal(target: models.Model, field: str) -> AuditEvent:
-    return record(AuditAction.REVEAL, target, detail={"field": field})
+class RevealLimitExceeded(PermissionDenied):
+    """Too many values revealed one by one within the hour (TONGXIN_REVEALS_PER_HOUR)."""
 
 
-def record_export(kind: str, filters: dict[str, Any], row_count: int, unmasked: bool) -> AuditEvent:
+# Sent after a reveal that brings the actor's hourly count to the alert threshold; the security
+# app tells the command post.
+reveal_volume = Signal()  # sender=AuditEvent, user, count, limit
+
+
+def reveals_in_last_hour(user: Any, now: dt.datetime | None = None) -> int:
+    """One-by-one reveals (those asked for with a reason) by the user in the last hour."""
+    since = (now or timezone.now()) - dt.timedelta(hours=1)
+    return AuditEvent.objects.filter(
+        actor=user, action=AuditAction.REVEAL, at__gte=since, detail__has_key="reason"
+    ).count()
+
+
+def record_reveal(target: models.Model, field: str, reason: str = "") -> AuditEvent:
+    """One value shown in clear, with the reason given; refused past the hourly limit."""
+    user = current_actor().user
+    limit = int(getattr(settings, "TONGXIN_REVEALS_PER_HOUR", 30))
+    count = reveals_in_last_hour(user) if user is not None else 0
+    if user is not None and count >= limit:
+        raise RevealLimitExceeded(
+            _("一小时内查看明文已达 %(limit)s 次上限，请稍后再试；如确有需要请联系指挥部。")
+            % {"limit": limit}
+        )
+    event = record(AuditAction.REVEAL, target, detail={"field": field, "reason": reason})
+    threshold = int(getattr(settings, "TONGXIN_REVEAL_ALERT_THRESHOLD", 15))
+    if user is not None and count + 1 in (threshold, limit):
+        reveal_volume.send(AuditEvent, event=event, user=user, count=count + 1, limit=limit)
+    return event
+
+
+def record_export(
+    kind: str, filters: dict[str, Any], row_count: int, unmasked: bool, reason: str = ""
+) -> AuditEvent:
+    detail = {"filters": filters, "rows": row_count, "unmasked": unmasked}
+    if reason:
+        detail["reason"] = reason
     return record(
         AuditAction.EXPORT,
         target_type=kind,
         label=f"{kind} ×{row_count}",
-        detail={"filters": filters, "rows": row_count, "unmasked": unmasked},
+        detail=detail,
     )

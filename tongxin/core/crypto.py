@@ -47,6 +47,18 @@ def decrypt(token: str) -> str:
         raise DecryptionError("no configured key decrypts this value") from exc
 
 
+def encrypt_bytes(data: bytes) -> bytes:
+    """A file's content encrypted at rest (uploads, problems files), with the field keys."""
+    return _fernet().encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    try:
+        return _fernet().decrypt(token)
+    except InvalidToken as exc:
+        raise DecryptionError("no configured key decrypts this file") from exc
+
+
 def reencrypt(token: str) -> str:
     """The same value under the current (first) key."""
     return _fernet().rotate(token.encode()).decode()

@@ -332,6 +332,13 @@ class StatsForm(TongxinForm):
         data = super().clean() or {}
         if data.get("start") and data.get("end") and data["end"] <= data["start"]:
             raise forms.ValidationError(_("结束时间须晚于开始时间"))
+        if data.get("start") and data.get("end"):
+            from tongxin.helpdesk.services.stats import WindowTooLong, check_window
+
+            try:
+                check_window(data["start"], data["end"])
+            except WindowTooLong as exc:
+                raise forms.ValidationError(str(exc)) from None
         return data
 
     @classmethod

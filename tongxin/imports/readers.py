@@ -20,6 +20,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from tongxin.core import uploads
+
 CANONICAL_COLUMNS: list[str] = [
     "姓名", "证件类型", "证件号码", "手机号", "乡镇街道", "社区", "小区", "楼幢", "单元", "房号",
     "居住状态",
@@ -115,12 +117,23 @@ def build_table(numbered_rows: Iterable[tuple[int, Sequence[Any]]]) -> Table:
 
     table = Table(columns=columns, ignored_columns=ignored)
     positions = list(index.items())
+    row_limit, cell_limit = uploads.max_rows(), uploads.max_cell_chars()
 
     def keyed(cells: Sequence[Any]) -> dict[str, Any] | None:
         width = len(cells)
         values = {name: cells[i] if i < width else None for i, name in positions}
         if all(_blank(v) for v in values.values()):
             return None
+        if len(table.rows) >= row_limit:
+            raise ImportFileError(
+                _("文件超过 %(n)d 行居民记录的上限，请按小区拆分后分批导入。") % {"n": row_limit}
+            )
+        for name, value in values.items():
+            if isinstance(value, str) and len(value) > cell_limit:
+                raise ImportFileError(
+                    _("“%(column)s”列有单元格超过 %(n)d 个字符，请检查文件内容。")
+                    % {"column": name, "n": cell_limit}
+                )
         return values
 
     for number, cells in head:
@@ -285,6 +298,10 @@ def read_xlsx(source: Path | io.BytesIO) -> Table:
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
+        uploads.check_archive(source)
+    except uploads.UploadRejected as exc:
+        raise ImportFileError(str(exc)) from exc
+    try:
         opened = _open_workbook(source)
         if opened is None:  # pragma: no cover - another openpyxl
             return _read_with_openpyxl(source)
@@ -346,6 +363,12 @@ def read_csv(data: bytes) -> Table:
 
 def read_table(path: Path) -> Table:
     suffix = path.suffix.lower()
+    try:
+        uploads.check_size(path.stat().st_size)
+    except uploads.UploadRejected as exc:
+        raise ImportFileError(str(exc)) from exc
+    except OSError:
+        pass  # the readers below say the file cannot be opened
     if suffix in {".xlsx", ".xlsm"}:
         return read_xlsx(path)
     if suffix in {".csv", ".txt"}:

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from tongxin.accounts.permissions import Perm, has_perm
-from tongxin.audit.services import record_reveal, record_view
+from tongxin.audit.services import RevealLimitExceeded, record_reveal, record_view
 from tongxin.core import idnumbers
 from tongxin.core.phones import InvalidPhone, normalize_mobile
 from tongxin.core.text import clean_text
@@ -24,6 +24,23 @@ REVEALABLE_FIELDS = {"document_number", "phone"}
 
 class PermissionDenied(Exception):
     pass
+
+
+class ReasonRequired(PermissionDenied):
+    """A value is shown in clear only for a stated reason, which the audit trail keeps."""
+
+
+REASON_MAX_LENGTH = 200
+
+
+def clean_reason(reason: str | None) -> str:
+    """The reason given for a reveal or an unmasked export, or ReasonRequired."""
+    from django.conf import settings
+
+    text = clean_text(reason or "")[:REASON_MAX_LENGTH]
+    if len(text) < int(getattr(settings, "TONGXIN_REVEAL_REASON_MIN_LENGTH", 2)):
+        raise ReasonRequired(_("请填写查看事由（至少 2 个字），本次查看将连同事由记入审计。"))
+    return text
 
 
 def search(queryset: PersonQuerySet, query: str) -> PersonQuerySet:
@@ -68,14 +85,19 @@ def view_person(user: Any, pk: int) -> Person:
     return person
 
 
-def reveal(user: Any, pk: int, field: str) -> str:
-    """The plaintext of one personal-data field, for a permitted user; audited."""
+def reveal(user: Any, pk: int, field: str, reason: str | None = None) -> str:
+    """The plaintext of one personal-data field, for a permitted user with a stated reason;
+    audited with the reason, and limited per user per hour (TONGXIN_REVEALS_PER_HOUR)."""
     if field not in REVEALABLE_FIELDS:
         raise Http404(field)
     person = get_visible_person(user, pk)
     if not has_perm(user, Perm.REVEAL_PERSONAL):
         raise PermissionDenied(_("您没有查看明文的权限"))
-    record_reveal(person, field)
+    why = clean_reason(reason)
+    try:
+        record_reveal(person, field, reason=why)
+    except RevealLimitExceeded as exc:
+        raise PermissionDenied(str(exc)) from exc
     return str(getattr(person, field) or "")
 
 

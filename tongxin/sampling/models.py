@@ -390,9 +390,21 @@ class DoorStatus(models.TextChoices):
     UNREACHABLE = "unreachable", _("未能采样")
 
 
+def sees_door_tasks(user: Any) -> bool:
+    """The door-to-door list names people and why they are sampled at home (卧床/行动不便): for
+    those who sample, plan sampling or see residents anyway; not for a lab."""
+    from tongxin.accounts.permissions import Perm, has_perm
+
+    return any(
+        has_perm(user, p) for p in (Perm.RECORD_SAMPLES, Perm.MANAGE_SAMPLING, Perm.VIEW_RESIDENTS)
+    )
+
+
 class DoorTaskQuerySet(models.QuerySet["DoorTask"]):
     def visible_to(self, user: Any) -> "DoorTaskQuerySet":
         """Tasks in the jurisdiction, and the tasks of the teams the user works in."""
+        if not sees_door_tasks(user):
+            return self.none()
         j = _jurisdiction(user)
         if j.everywhere:
             return self

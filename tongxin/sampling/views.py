@@ -31,6 +31,7 @@ from tongxin.sampling.models import (
     Tube,
     TubeStatus,
     WalkIn,
+    sees_door_tasks,
 )
 from tongxin.sampling.services import coverage, door, handover, recalls, results, walkins
 from tongxin.sampling.services.access import can
@@ -377,6 +378,8 @@ def positives(request: HttpRequest) -> HttpResponse:
 def door_tasks(request: HttpRequest, round_id: int) -> HttpResponse:
     """Planning and assigning the round's door-to-door tasks."""
     user = _user(request)
+    if not sees_door_tasks(user):
+        raise PermissionDenied
     test_round = _round(request, round_id)
     can_manage = can(user, "manage_sampling")
     if request.method == "POST":

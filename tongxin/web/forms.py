@@ -51,6 +51,13 @@ class ExportForm(forms.Form):
         label=_("格式"), choices=FORMATS, initial="xlsx", widget=forms.RadioSelect
     )
     unmask = forms.BooleanField(label=_("导出完整证件号码和手机号（不打码）"), required=False)
+    reason = forms.CharField(label=_("导出事由（不打码时必填）"), required=False, max_length=200)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("unmask") and len((data.get("reason") or "").strip()) < 2:
+            self.add_error("reason", _("导出不打码的文件须填写事由（至少 2 个字）。"))
+        return data
 
 
 class DateInput(forms.DateInput):

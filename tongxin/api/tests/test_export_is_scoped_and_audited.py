@@ -77,7 +77,8 @@ def test_only_the_command_post_may_unmask(
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
 
     allowed = command_api.get(
-        "/api/v1/exports/residents", {"unmask": "true", "area": county.inside_estate.pk}
+        "/api/v1/exports/residents",
+        {"unmask": "true", "area": county.inside_estate.pk, "reason": "移交流调组"},
     )
     assert allowed.status_code == 200
     cells = {str(c) for r in xlsx_rows(allowed) for c in r}

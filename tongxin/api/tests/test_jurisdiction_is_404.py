@@ -31,7 +31,7 @@ def test_an_outside_resident_cannot_be_revealed(county: County, unit_api: Client
     for field in ("document_number", "phone"):
         response = unit_api.post(
             f"/api/v1/residents/{county.outside.pk}/reveal",
-            {"field": field},
+            {"field": field, "reason": "核实身份"},
             content_type="application/json",
         )
         assert response.status_code == 404

@@ -13,7 +13,9 @@ from tongxin.factories import UserFactory
 
 def reveal(client: Client, pk: int, field: str) -> Any:
     return client.post(
-        f"/api/v1/residents/{pk}/reveal", {"field": field}, content_type="application/json"
+        f"/api/v1/residents/{pk}/reveal",
+        {"field": field, "reason": "核实身份"},
+        content_type="application/json",
     )
 
 

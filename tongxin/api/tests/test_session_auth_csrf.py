@@ -26,7 +26,7 @@ def test_a_logged_in_browser_reads_the_api(county: County) -> None:
 def test_a_session_post_without_the_csrf_token_is_refused(county: County) -> None:
     response = browser(county.unit_user).post(
         f"/api/v1/residents/{county.inside.pk}/reveal",
-        {"field": "phone"},
+        {"field": "phone", "reason": "核实身份"},
         content_type="application/json",
     )
 
@@ -40,7 +40,7 @@ def test_a_session_post_with_the_csrf_token_goes_through(county: County) -> None
 
     response = client.post(
         f"/api/v1/residents/{county.inside.pk}/reveal",
-        {"field": "phone"},
+        {"field": "phone", "reason": "核实身份"},
         content_type="application/json",
         HTTP_X_CSRFTOKEN=CSRF,
     )
@@ -55,7 +55,7 @@ def test_a_bearer_token_needs_no_csrf_token(county: County) -> None:
 
     response = client.post(
         f"/api/v1/residents/{county.inside.pk}/reveal",
-        {"field": "phone"},
+        {"field": "phone", "reason": "核实身份"},
         content_type="application/json",
     )
 

@@ -20,7 +20,7 @@ def is_duty_staff(user: Any) -> bool:
 
 
 def is_command_post(user: Any) -> bool:
-    return active(user) and bool(user.is_superuser or user.role == Role.COMMAND_POST)
+    return active(user) and bool(user.role == Role.COMMAND_POST)
 
 
 def is_team_member(user: Any, request: HelpRequest) -> bool:

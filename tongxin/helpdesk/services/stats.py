@@ -144,6 +144,19 @@ class Stats:
         }
 
 
+class WindowTooLong(ValueError):
+    """A figures window longer than TONGXIN_STATS_MAX_DAYS: work on request stays bounded."""
+
+
+def check_window(start: dt.datetime, end: dt.datetime) -> None:
+    from django.conf import settings
+    from django.utils.translation import gettext as _
+
+    days = int(getattr(settings, "TONGXIN_STATS_MAX_DAYS", 366))
+    if end - start > dt.timedelta(days=days):
+        raise WindowTooLong(_("统计时段最长 %(days)s 天，请缩短时段") % {"days": days})
+
+
 def _days(start: dt.datetime, end: dt.datetime) -> list[dt.date]:
     first = timezone.localdate(start)
     last = timezone.localdate(end - dt.timedelta(microseconds=1))
@@ -160,6 +173,7 @@ def compute(
 ) -> Stats:
     """Figures of the requests received in [start, end), as they stood at the end (or now,
     if the window has not ended). With a user, only the requests they may see."""
+    check_window(start, end)
     now = now or timezone.now()
     as_of = min(end, now)
     qs = HelpRequest.objects.all() if user is None else HelpRequest.objects.visible_to(user)

@@ -70,7 +70,7 @@ def test_the_team_reveals_the_callback_number_and_it_is_audited(
     response = client.post(reverse("helpdesk:reveal", args=[request_.number, "phone"]))
     assert CALLBACK in response.content.decode()
     event = AuditEvent.objects.get(action=AuditAction.REVEAL)
-    assert (event.actor, event.detail) == (supplies.a, {"field": "phone"})
+    assert (event.actor, event.detail) == (supplies.a, {"field": "phone", "reason": ""})
     original = client.post(reverse("helpdesk:reveal", args=[request_.number, "text"]))
     assert TYPED[:3] in original.content.decode()
     assert AuditEvent.objects.filter(action=AuditAction.REVEAL).count() == 2

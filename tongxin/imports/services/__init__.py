@@ -15,7 +15,12 @@ from tongxin.imports.services.export import (
     export_residents,
     find_area,
 )
-from tongxin.imports.services.jobs import confirm_import_job, start_import_job
+from tongxin.imports.services.jobs import (
+    confirm_import_job,
+    fail_stale_jobs,
+    open_errors_file,
+    start_import_job,
+)
 from tongxin.imports.services.problems import write_problems_xlsx
 
 __all__ = [
@@ -28,10 +33,12 @@ __all__ = [
     "RowProblem",
     "confirm_import_job",
     "export_residents",
+    "fail_stale_jobs",
     "find_area",
     "import_records",
     "import_residents",
     "masked_values",
+    "open_errors_file",
     "start_import_job",
     "write_problems_xlsx",
 ]

@@ -86,7 +86,7 @@ REASONS: dict[str, Any] = {
     "estate_not_located": _lazy("无法确定小区所属社区"),
     "conflict": _lazy("与前面的行住户冲突"),
     "outside_jurisdiction": _lazy("不在辖区内"),
-    "person_outside_jurisdiction": _lazy("此人已登记在辖区外"),
+    "person_outside_jurisdiction": _lazy("需指挥部处理"),
     "invalid_phone": _lazy("手机号无效"),
     "multiple_phones": _lazy("多个手机号"),
     "unknown_status": _lazy("居住状态无法识别"),
@@ -516,6 +516,8 @@ class _Importer:
         )
         self.result = ImportResult()
         self.seen: dict[tuple[str, str], _Seen] = {}
+        # People registered outside the uploader's area whom a row named: audited, never told.
+        self.held_back: list[int] = []
         # Estates by key → {(township key, community key): (township, community)}.
         self.file_estates: dict[str, dict[tuple[str, str], tuple[Label, Label]]] = {}
         self._db_estates: dict[str, dict[tuple[str, str], tuple[Label, Label]]] | None = None
@@ -749,9 +751,13 @@ class _Importer:
             return None
         stored = self._lookup(existing, row)
         if stored is not None and not self.jurisdiction.contains_path(stored["household__path"]):
+            # Not "registered outside your area": that would turn the import into a registry
+            # lookup by ID number. The row is held back in words that name no one and say
+            # nothing about the registry, and the lookup is recorded in the audit trail.
+            self.held_back.append(stored["id"])
             raise _Rejected(
                 "person_outside_jurisdiction",
-                _("该证件号码已登记在您辖区以外的住户，不能由您导入或迁入；如需迁入请联系指挥部"),
+                _("该行不能由您导入，请核对后联系指挥部处理"),
             )
         levels = _levels(row)
         if not self._may_place(levels):
@@ -886,6 +892,14 @@ class _Importer:
             if self.progress:
                 self.progress(done, total)
         result.problems.sort(key=lambda p: (p.row, p.level != "rejected"))
+        if self.held_back:
+            # Which people outside the area an uploaded file named (dry runs included).
+            record(
+                AuditAction.VIEW,
+                target_type="people.person",
+                label=_("导入时核对辖区外人员 ×%(n)d") % {"n": len(self.held_back)},
+                detail={"source": source, "person_ids": self.held_back, "dry_run": self.dry_run},
+            )
         if not self.dry_run:
             summary = result.as_dict()
             record(

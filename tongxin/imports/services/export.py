@@ -19,7 +19,7 @@ from tongxin.core.spreadsheets import csv_safe, text_cell
 from tongxin.imports.readers import CANONICAL_COLUMNS
 from tongxin.imports.services.problems import TEXT_COLUMNS
 from tongxin.people.models import DocumentType, Person, ResidenceStatus
-from tongxin.people.services import PermissionDenied
+from tongxin.people.services import PermissionDenied, clean_reason
 from tongxin.places.models import Place, PlaceKind
 
 EXPORT_FORMATS = ("xlsx", "csv")
@@ -183,12 +183,14 @@ def export_residents(
     user: Any = None,
     area: Place | None = None,
     unmask: bool = False,
+    reason: str | None = None,
 ) -> int:
     """Write residents (those the user may see, under `area` if given) in the canonical
     columns; ID numbers and phones masked unless `unmask` (command post only). Audited with
     the filter and the row count. Returns the number of rows written.
 
-    user=None is the command-line operator: every resident, unmasking allowed."""
+    user=None is the command-line operator: every resident, unmasking allowed. A user who
+    unmasks states a reason, kept in the audit event."""
     if fmt not in EXPORT_FORMATS:
         raise ValueError(fmt)
     if user is not None:
@@ -196,6 +198,8 @@ def export_residents(
             raise PermissionDenied(_("您没有导出居民的权限"))
         if unmask and not has_perm(user, Perm.EXPORT_UNMASKED):
             raise PermissionDenied(_("您没有导出明文证件号码和手机号的权限"))
+        if unmask:
+            reason = clean_reason(reason)
         people = Person.objects.visible_to(user)
     else:
         people = Person.objects.all()
@@ -210,5 +214,5 @@ def export_residents(
     if area is not None:
         filters["area_id"] = area.pk
         filters["area"] = area.address or area.name
-    record_export("people.person", filters, count, unmasked=unmask)
+    record_export("people.person", filters, count, unmasked=unmask, reason=reason or "")
     return count

@@ -5,9 +5,9 @@ Progress is written with single-row UPDATEs between the import's chunk transacti
 page polling it from another connection sees it move.
 """
 
+import datetime as dt
 import io
 import logging
-import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -17,11 +17,14 @@ from typing import Any
 
 from django.core.files import File
 from django.core.files.base import ContentFile
+from django.db.models import Q
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongxin.accounts.permissions import Perm, has_perm
 from tongxin.audit.context import Actor, acting_as, current_actor
+from tongxin.core import crypto, uploads
 from tongxin.imports.models import ImportJob, ImportStatus
 from tongxin.imports.readers import ImportFileError
 from tongxin.imports.services.engine import ImportResult, import_residents
@@ -44,6 +47,10 @@ def start_import_job(user: Any, uploaded: File, original_name: str) -> ImportJob
         raise ImportFileError(
             _("不支持的文件类型“%(suffix)s”，请上传 .xlsx 或 .csv 文件") % {"suffix": suffix or "?"}
         )
+    try:
+        uploads.check_size(uploaded.size)
+    except uploads.UploadRejected as exc:
+        raise ImportFileError(str(exc)) from exc
     actor = current_actor()
     job = ImportJob(
         created_by=user,
@@ -52,8 +59,9 @@ def start_import_job(user: Any, uploaded: File, original_name: str) -> ImportJob
         channel=actor.channel if actor.channel in {"web", "api", "cli"} else "web",
         client_ip=actor.ip,
     )
-    # Stored under a random name: the original name can carry personal data.
-    job.file.save(f"{uuid.uuid4().hex}{suffix}", uploaded, save=False)
+    # Stored under a random name (the original name can carry personal data), encrypted, owner
+    # only, and deleted as soon as the job is done or failed.
+    job.file.save(f"{uuid.uuid4().hex}{suffix}", sealed(uploaded.read()), save=False)
     job.save()
     validate_import_job.enqueue(job.pk)
     job.refresh_from_db()
@@ -82,18 +90,38 @@ def confirm_import_job(user: Any, job: ImportJob) -> ImportJob:
     return job
 
 
+def sealed(data: bytes) -> ContentFile:
+    """A file's content as stored: encrypted with the field keys."""
+    return ContentFile(crypto.encrypt_bytes(data))
+
+
+def unsealed(stored: FieldFile) -> bytes:
+    with stored.open("rb") as handle:
+        return crypto.decrypt_bytes(handle.read())
+
+
+def open_errors_file(job: ImportJob) -> io.BytesIO:
+    """The problems file in clear, in memory (it is stored encrypted)."""
+    return io.BytesIO(unsealed(job.errors_file))
+
+
+def discard_files(job: ImportJob, *, errors_too: bool = False) -> None:
+    """Delete a job's stored upload (and its problems file) from disk."""
+    fields = [job.file] + ([job.errors_file] if errors_too else [])
+    for stored in fields:
+        if stored:
+            stored.delete(save=False)
+    ImportJob.objects.filter(pk=job.pk).update(
+        file=job.file.name or "", errors_file=job.errors_file.name or ""
+    )
+
+
 @contextmanager
 def _local_file(job: ImportJob) -> Iterator[Path]:
-    try:
-        local: Path | None = Path(job.file.path)
-    except NotImplementedError:
-        local = None  # a storage without local paths: work on a temporary copy
-    if local is not None:
-        yield local
-        return
+    """The upload decrypted into an owner-only temporary file, removed right after use."""
     suffix = Path(job.file.name).suffix
-    with tempfile.NamedTemporaryFile(suffix=suffix) as copy, job.file.open("rb") as stored:
-        shutil.copyfileobj(stored, copy)
+    with tempfile.NamedTemporaryFile(suffix=suffix) as copy:
+        copy.write(unsealed(job.file))
         copy.flush()
         yield Path(copy.name)
 
@@ -121,7 +149,7 @@ def _errors_file(job: ImportJob, result: ImportResult) -> None:
         return
     buffer = io.BytesIO()
     write_problems_xlsx(result, buffer)
-    job.errors_file.save(f"{uuid.uuid4().hex}.xlsx", ContentFile(buffer.getvalue()), save=False)
+    job.errors_file.save(f"{uuid.uuid4().hex}.xlsx", sealed(buffer.getvalue()), save=False)
 
 
 def _execute(job: ImportJob, *, dry_run: bool) -> ImportResult | None:
@@ -151,6 +179,29 @@ def _fail(job: ImportJob, message: str) -> None:
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportStatus.FAILED, failure=message, finished_at=timezone.now()
     )
+    discard_files(job)
+
+
+def fail_stale_jobs(now: Any = None) -> int:
+    """Jobs still validating or running long after they started (a worker that died, a
+    machine restarted) end as failed with the reason, never stuck. Returns how many."""
+    from django.conf import settings
+
+    now = now or timezone.now()
+    minutes = int(getattr(settings, "TONGXIN_IMPORT_STALE_MINUTES", 60))
+    cutoff = now - dt.timedelta(minutes=minutes)
+    stale = ImportJob.objects.filter(
+        status__in=[ImportStatus.VALIDATING, ImportStatus.RUNNING, ImportStatus.UPLOADED],
+        created_at__lt=cutoff,
+    ).filter(Q(started_at__isnull=True) | Q(started_at__lt=cutoff))
+    count = 0
+    for job in stale:
+        _fail(
+            job,
+            _("后台处理在 %(m)d 分钟内没有完成（进程中断或超时），请重新上传。") % {"m": minutes},
+        )
+        count += 1
+    return count
 
 
 def validate_job(job_id: int) -> None:
@@ -191,3 +242,5 @@ def run_job(job_id: int) -> None:
     job.status = ImportStatus.DONE
     job.finished_at = timezone.now()
     job.save(update_fields=["summary", "errors_file", "status", "finished_at"])
+    # The upload has served its purpose: it does not stay on disk.
+    discard_files(job)

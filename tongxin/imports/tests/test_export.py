@@ -121,7 +121,7 @@ def test_a_unit_leader_exports_only_their_jurisdiction_masked(residents, tmp_pat
 def test_the_command_post_may_unmask(residents, tmp_path: Path) -> None:
     boss = UserFactory(role=Role.COMMAND_POST)
     out = tmp_path / "out.xlsx"
-    assert export_residents(out, user=boss, unmask=True) == 4
+    assert export_residents(out, user=boss, unmask=True, reason="移交流调组") == 4
     assert ID in {r["证件号码"] for r in _xlsx_rows(out)}
 
 

@@ -17,6 +17,7 @@ from tongxin.imports.services import (
     confirm_import_job,
     start_import_job,
 )
+from tongxin.imports.services.jobs import open_errors_file
 from tongxin.imports.tasks import run_import_job, validate_import_job
 from tongxin.imports.tests.workbooks import resident, write_xlsx
 from tongxin.people.models import Person
@@ -79,7 +80,7 @@ def test_confirm_runs_the_import(leader, tmp_path: Path) -> None:
     assert Person.objects.count() == 26 + 0
     assert job.started_at and job.finished_at
     assert (job.progress_done, job.progress_total) == (28, 28)
-    sheet = load_workbook(job.errors_file.path).active
+    sheet = load_workbook(open_errors_file(job)).active
     assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == [28, 29]
     event = AuditEvent.objects.get(action=AuditAction.IMPORT)
     assert (event.actor, event.channel, event.ip) == (leader, "web", "10.0.0.9")

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from tongxin.accounts.models import Role
+from tongxin.audit.models import AuditEvent
 from tongxin.factories import PersonFactory, UnitFactory, UserFactory, assign, household
 from tongxin.imports.services import import_residents
 from tongxin.imports.tests.workbooks import resident, write_xlsx
@@ -56,8 +57,12 @@ def test_a_person_registered_outside_is_not_moved_and_not_disclosed(
 
     assert result.rejected_reasons == {"person_outside_jurisdiction": 1}
     message = result.problems[0].message
-    assert "辖区以外" in message
+    # No registry oracle: nothing says the number is registered (elsewhere or at all).
+    assert "登记" not in message and "辖区以外" not in message and "辖区外" not in message
     assert "王秘密" not in message and "明月小区" not in message
+    assert "登记" not in str(result.problems[0].as_dict())
+    looked_up = AuditEvent.objects.get(detail__has_key="person_ids")
+    assert looked_up.detail["person_ids"] == [stranger.pk]
     stranger.refresh_from_db()
     assert (stranger.name, stranger.household_id, stranger.phone) == (
         "王秘密",

@@ -106,11 +106,11 @@ def test_reveal_shows_one_value_and_is_audited() -> None:
     cadre = UserFactory(role=Role.COMMAND_POST)
     client = Client()
     client.force_login(cadre)
-    response = client.post(f"/residents/{person.pk}/reveal/phone/")
+    response = client.post(f"/residents/{person.pk}/reveal/phone/", {"reason": "电话联系"})
     assert "13800138000" in response.content.decode()
     assert "11010519491231002X" not in response.content.decode()
     event = AuditEvent.objects.get(action=AuditAction.REVEAL)
-    assert event.actor == cadre and event.detail == {"field": "phone"}
+    assert event.actor == cadre and event.detail == {"field": "phone", "reason": "电话联系"}
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="uses the installed tongxin command")

@@ -64,7 +64,8 @@ def _pages(world):
                      "recall", "positives", "door", "boxes", "box", "walk_ins"}),
         ("leader", {"index", "round", "coverage", "estate", "untested", "recalls", "recall",
                     "positives", "door", "walk_ins"}),
-        ("lab", {"index", "round", "recalls", "recall", "positives", "door", "boxes", "box",
+        # Not the door-to-door list: names and why people are sampled at home.
+        ("lab", {"index", "round", "recalls", "recall", "positives", "boxes", "box",
                  "results", "walk_ins"}),
     ],
 )  # fmt: skip

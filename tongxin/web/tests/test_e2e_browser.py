@@ -79,6 +79,7 @@ def test_login_walk_the_tree_to_a_household_and_search(browser_page, live_server
     assert zhang.document_masked in page.content()
     assert zhang.document_number not in page.content()
     shot(page, "resident-detail")
+    page.locator("#reveal-phone").get_by_placeholder("查看事由").fill("电话通知复检")
     page.locator("#reveal-phone").get_by_role("button", name="显示").click()
     page.locator("#reveal-phone.revealed").wait_for()
     assert zhang.phone in page.locator("#reveal-phone").inner_text()

@@ -48,12 +48,14 @@ def test_command_post_may_export_unmasked(login, world):
     form = client.get(reverse("export_residents")).content.decode()
     assert 'name="unmask"' in form
     response = client.post(
-        reverse("export_residents"), {"fmt": "csv", "area": world.sunshine.pk, "unmask": "on"}
+        reverse("export_residents"),
+        {"fmt": "csv", "area": world.sunshine.pk, "unmask": "on", "reason": "移交流调组"},
     )
     rows = _csv_rows(response)
     numbers = {r["证件号码"] for r in rows}
     assert world.people["zhang"].document_number in numbers
-    assert AuditEvent.objects.get(action=AuditAction.EXPORT).detail["unmasked"] is True
+    event = AuditEvent.objects.get(action=AuditAction.EXPORT)
+    assert event.detail["unmasked"] is True and event.detail["reason"] == "移交流调组"
 
 
 def test_unit_leader_cannot_unmask(login, world):

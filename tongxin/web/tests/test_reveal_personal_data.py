@@ -11,7 +11,9 @@ HTMX = {"HX-Request": "true", "HX-Target": "reveal-document_number"}
 @pytest.mark.parametrize("field", ["document_number", "phone"])
 def test_reveal_returns_value_no_store_and_is_audited(login, world, field):
     zhang = world.people["zhang"]
-    response = login("grid").post(reverse("resident_reveal", args=[zhang.pk, field]), headers=HTMX)
+    response = login("grid").post(
+        reverse("resident_reveal", args=[zhang.pk, field]), {"reason": "核实身份"}, headers=HTMX
+    )
     assert response.status_code == 200
     value = getattr(zhang, field)
     assert value in response.content.decode()
@@ -20,7 +22,7 @@ def test_reveal_returns_value_no_store_and_is_audited(login, world, field):
     event = AuditEvent.objects.get(action=AuditAction.REVEAL)
     assert event.actor == world.users["grid"]
     assert event.target_type == "people.person" and event.target_id == str(zhang.pk)
-    assert event.detail == {"field": field}
+    assert event.detail == {"field": field, "reason": "核实身份"}
     assert value not in str(event.changes) + str(event.detail) + event.target_label
 
 
@@ -79,7 +81,9 @@ def test_viewing_the_detail_page_is_audited(login, world):
 
 def test_reveal_without_javascript_shows_a_page(login, world):
     zhang = world.people["zhang"]
-    response = login("grid").post(reverse("resident_reveal", args=[zhang.pk, "phone"]))
+    response = login("grid").post(
+        reverse("resident_reveal", args=[zhang.pk, "phone"]), {"reason": "电话联系"}
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "<html" in html and zhang.phone in html

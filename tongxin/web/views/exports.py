@@ -22,6 +22,8 @@ def export_residents(request: HttpRequest) -> HttpResponseBase:
     source = request.POST if request.method == "POST" else request.GET
     area = visible_area(user, source.get("area"))
     form = ExportForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("unmask") and not may_unmask:
+        raise PermissionDenied
     if request.method == "POST" and form.is_valid():
         unmask = form.cleaned_data["unmask"]
         if unmask and not may_unmask:
@@ -32,7 +34,14 @@ def export_residents(request: HttpRequest) -> HttpResponseBase:
         # FileResponse closes the file once it has been sent.
         out = tempfile.TemporaryFile()  # noqa: SIM115
         try:
-            write_export(out, fmt=fmt, user=user, area=area, unmask=unmask)
+            write_export(
+                out,
+                fmt=fmt,
+                user=user,
+                area=area,
+                unmask=unmask,
+                reason=form.cleaned_data["reason"],
+            )
         except people.PermissionDenied as exc:
             out.close()
             raise PermissionDenied(str(exc)) from exc

@@ -52,10 +52,10 @@ def _unit_overview(user: Any) -> dict[str, Any]:
 def home(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     context: dict[str, Any] = {"unit": user.unit, "everywhere": jurisdiction_of(user).everywhere}
-    if user.is_superuser or user.role == Role.COMMAND_POST:
+    if user.role == Role.COMMAND_POST:
         context["figures"] = _county_figures(user)
     elif user.role in UNIT_ROLES and user.unit_id:
         context["overview"] = _unit_overview(user)
-    context["is_sysadmin"] = user.is_superuser or user.role == Role.SYSADMIN
+    context["is_sysadmin"] = user.role == Role.SYSADMIN
     context["panels"] = panels_for(user)
     return render(request, "web/home.html", context)

@@ -19,6 +19,7 @@ from tongxin.accounts.permissions import Perm
 from tongxin.audit.models import AuditAction
 from tongxin.audit.services import record
 from tongxin.imports.models import ImportJob, ImportStatus
+from tongxin.imports.services.jobs import open_errors_file
 from tongxin.web.decorators import is_fragment_request, page
 from tongxin.web.forms import ImportUploadForm
 
@@ -138,8 +139,12 @@ def import_errors(request: HttpRequest, pk: int) -> FileResponse:
     record(AuditAction.EXPORT, job, detail={"file": "errors"})
     stem = PurePath(job.original_name).stem or "import"
     suffix = PurePath(job.errors_file.name).suffix or ".xlsx"
+    try:
+        content = open_errors_file(job)
+    except FileNotFoundError as exc:
+        raise Http404 from exc
     response = FileResponse(
-        job.errors_file.open("rb"),
+        content,
         as_attachment=True,
         filename=_("%(name)s_问题行%(suffix)s") % {"name": stem, "suffix": suffix},
     )

@@ -85,12 +85,13 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
     """One field in clear for a permitted user; the value travels in this response only."""
     try:
-        value = people.reveal(request.user, pk, field)
+        value = people.reveal(request.user, pk, field, request.POST.get("reason"))
     except people.PermissionDenied as exc:
-        if not is_fragment_request(request):
+        status = 400 if isinstance(exc, people.ReasonRequired) else 403
+        if not is_fragment_request(request) and status == 403:
             raise PermissionDenied(str(exc)) from exc
         context: dict[str, Any] = {"field": field, "error": str(exc)}
-        return render(request, "web/residents/_revealed.html", context, status=403)
+        return render(request, "web/residents/_revealed.html", context, status=status)
     context = {"field": field, "value": value, "person": None}
     template = "web/residents/_revealed.html"
     if not is_fragment_request(request):

@@ -21,3 +21,11 @@ window.addEventListener("pageshow", () => {
     for (const button of form.querySelectorAll("button[type=submit]")) button.disabled = false;
   }
 });
+// A control marked data-autosubmit sends its form when changed (no inline handlers: the
+// Content-Security-Policy allows no inline script).
+document.addEventListener("change", (event) => {
+  const control = event.target;
+  if (!(control instanceof Element) || !control.hasAttribute("data-autosubmit")) return;
+  const form = control.closest("form");
+  if (form) form.requestSubmit ? form.requestSubmit() : form.submit();
+});
