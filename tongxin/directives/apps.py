@@ -6,3 +6,9 @@ class DirectivesConfig(AppConfig):
     name = "tongxin.directives"
     label = "directives"
     verbose_name = _("指令")
+
+    def ready(self) -> None:
+        from tongxin.directives import retention
+        from tongxin.incidents.registry import register_purge
+
+        register_purge("directives", retention.purge)

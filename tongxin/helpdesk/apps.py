@@ -8,4 +8,10 @@ class HelpdeskConfig(AppConfig):
     verbose_name = _("求助平台")
 
     def ready(self) -> None:
-        from tongxin.helpdesk import kinds  # noqa: F401  (registers the notification kinds)
+        from tongxin.helpdesk import (
+            kinds,  # noqa: F401  (registers the notification kinds)
+            retention,
+        )
+        from tongxin.incidents.registry import register_purge
+
+        register_purge("helpdesk", retention.purge)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tongxin.web.views import audit, exports, home, imports, places, residents
+from tongxin.web.views import activation, audit, exports, home, imports, places, residents
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -20,4 +20,5 @@ urlpatterns = [
     path("imports/<int:pk>/errors/", imports.import_errors, name="import_errors"),
     path("exports/residents/", exports.export_residents, name="export_residents"),
     path("audit/", audit.audit_list, name="audit"),
+    path("activate/<str:key>/", activation.activate_account, name="activate"),
 ]

@@ -158,6 +158,8 @@ class ImportResult:
     ignored_columns: list[str] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
     preview_rows: list[dict[str, str]] = field(default_factory=list)
+    # The kind's canonical columns, in order (the problems file's columns).
+    columns: list[str] = field(default_factory=lambda: list(CANONICAL_COLUMNS))
 
     def as_dict(self) -> dict[str, Any]:
         return {
