@@ -23,6 +23,13 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+def _tool(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        pytest.skip(f"{name} is not installed")
+    return found
+
+
 def _pg_env(settings_dict: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
     args = ["-h", settings_dict.get("HOST") or "127.0.0.1", "-p", str(settings_dict.get("PORT")
             or 5432), "-U", settings_dict.get("USER") or "postgres"]  # fmt: skip
@@ -43,13 +50,17 @@ def test_a_dump_restores_into_a_fresh_database_and_reads_with_the_keys(tmp_path:
     conn_args, env = _pg_env(connection.settings_dict)
     source = connection.settings_dict["NAME"]
     dump = tmp_path / "tongxin.dump"
-    subprocess.run(["pg_dump", *conn_args, "-Fc", "-f", str(dump), source], check=True, env=env)
+    subprocess.run(
+        [_tool("pg_dump"), *conn_args, "-Fc", "-f", str(dump), source], check=True, env=env
+    )
     assert number.encode() not in dump.read_bytes()  # the dump holds ciphertext only
     fresh = f"{source}_restore_{uuid.uuid4().hex[:8]}"
-    subprocess.run(["createdb", *conn_args, fresh], check=True, env=env)
+    subprocess.run([_tool("createdb"), *conn_args, fresh], check=True, env=env)
     try:
         subprocess.run(
-            ["pg_restore", *conn_args, "--no-owner", "-d", fresh, str(dump)], check=True, env=env
+            [_tool("pg_restore"), *conn_args, "--no-owner", "-d", fresh, str(dump)],
+            check=True,
+            env=env,
         )
         s = connection.settings_dict
         with psycopg.connect(
@@ -62,7 +73,7 @@ def test_a_dump_restores_into_a_fresh_database_and_reads_with_the_keys(tmp_path:
                 [person.pk],
             ).fetchone()
     finally:
-        subprocess.run(["dropdb", *conn_args, "--if-exists", fresh], check=True, env=env)
+        subprocess.run([_tool("dropdb"), *conn_args, "--if-exists", fresh], check=True, env=env)
     assert row is not None
     ciphertext, phone, bidx, name = row
     assert ciphertext != number

@@ -26,10 +26,11 @@ from django.utils.translation import gettext_lazy as _lazy
 from tongxin.accounts.jurisdiction import jurisdiction_of
 from tongxin.accounts.models import Role, User
 from tongxin.accounts.permissions import Perm, has_perm
+from tongxin.accounts.staff import UNIT_ROLES, username_for
 from tongxin.audit.models import AuditAction
 from tongxin.audit.services import record
 from tongxin.core.phones import InvalidPhone, normalize_mobile
-from tongxin.core.text import clean_text, pinyin_keys
+from tongxin.core.text import clean_text
 from tongxin.imports.readers import Columns, ImportFileError, Table, display_text, read_table
 from tongxin.imports.services.engine import (
     PREVIEW_ROWS,
@@ -127,8 +128,6 @@ SETUP_REASONS: dict[str, Any] = {
     "duplicate_differs": _lazy("重复行内容不同"),
 }
 
-# Roles whose jurisdiction comes from their unit: without a unit they would see nothing.
-UNIT_ROLES = {Role.UNIT_LEADER, Role.GRID_STAFF, Role.TEST_POINT, Role.SUPPORT_TEAM}
 _ROLE_NAMES: dict[str, str] = {str(r.label): r.value for r in Role}
 _ROLE_NAMES.update({r.value: r.value for r in Role})
 _ROLE_NAMES.update(
@@ -501,17 +500,6 @@ def _place_from_text(run: _Run, text: str) -> Place:
     return place
 
 
-def _username(name: str) -> str:
-    base = (pinyin_keys(name)[0] or "staff")[:20]
-    taken = set(User.objects.filter(username__startswith=base).values_list("username", flat=True))
-    if base not in taken:
-        return base
-    n = 2
-    while f"{base}{n}" in taken:
-        n += 1
-    return f"{base}{n}"
-
-
 class _StaffRun(_Run):
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -605,7 +593,7 @@ def _decide_staff(
         )
     run.seen.setdefault(("staff", phone), (number, signature))
     if user is None:
-        user = User(username=_username(name), full_name=name, role=role, unit=unit, phone=phone)
+        user = User(username=username_for(name), full_name=name, role=role, unit=unit, phone=phone)
         user.set_unusable_password()
         user.save()
         run.by_phone[phone] = user

@@ -18,24 +18,30 @@ from tongxin.notifications.services import absolute_link, notify
 SMS, PRINT = "sms", "print"
 
 
+def deliver_key(user: User, key: str, *, deliver: str = SMS) -> str | None:
+    """Text the link to the account's phone (None), or give it back to be shown or printed
+    (when asked to, or when no site address, TONGXIN_SITE_URL, makes a usable SMS link)."""
+    path = activation_path(key)
+    link = absolute_link(path)
+    if deliver == SMS and link and user.phone:
+        notify(
+            "account_activation",
+            phones=[user.phone],
+            context={"name": user.full_name or user.username, "link": link,
+                     "hours": activation_hours()},
+        )  # fmt: skip
+        return None
+    return link or path
+
+
 def send_activations(users: list[User], *, deliver: str = SMS) -> list[tuple[User, str]]:
-    """Issue a one-time link for each account and deliver it. Returns (account, link) pairs:
-    the links to print when `deliver` is "print", or when no site address
-    (TONGXIN_SITE_URL) is configured and an SMS could not carry a usable link."""
+    """Issue a one-time link for each account and deliver it. Returns the (account, link)
+    pairs not texted: to print for the unit leader."""
     printed: list[tuple[User, str]] = []
     for user in users:
-        key = issue_activation(user, delivered_by=deliver)
-        path = activation_path(key)
-        link = absolute_link(path)
-        if deliver == SMS and link and user.phone:
-            notify(
-                "account_activation",
-                phones=[user.phone],
-                context={"name": user.full_name or user.username, "link": link,
-                         "hours": activation_hours()},
-            )  # fmt: skip
-        else:
-            printed.append((user, link or path))
+        shown = deliver_key(user, issue_activation(user, delivered_by=deliver), deliver=deliver)
+        if shown:
+            printed.append((user, shown))
     return printed
 
 
