@@ -35,4 +35,5 @@ urlpatterns = [
     path("manage/staff/links/", manage.staff_links, name="manage_staff_links"),
     path("manage/units/", manage.unit_list, name="manage_units"),
     path("manage/units/<int:pk>/", manage.unit_detail, name="manage_unit"),
+    path("manage/incidents/", manage.incident_list, name="manage_incidents"),
 ]

@@ -72,3 +72,12 @@ def test_an_unregistered_app_would_be_caught() -> None:
     found = holders()
     without = {label for label in found if label not in (set(handlers) - {"sampling"})}
     assert without == {"sampling"}
+
+
+def test_handlers_run_higher_apps_first() -> None:
+    from tongxin.incidents.retention import handler_order
+
+    order = handler_order(list(purge_handlers()))
+    # helpdesk and care sit above sampling in INSTALLED_APPS; notifications below them all.
+    assert order.index("care") < order.index("sampling") < order.index("notifications")
+    assert handler_order(["sampling", "tracing"])[0] == "tracing"  # unknown (new) apps first

@@ -152,3 +152,22 @@ def test_printing_links_for_pending_accounts_is_audited(water: Unit) -> None:
     assert "/activate/" in rows[1][4]
     assert AuditEvent.objects.filter(action="export",
                                      target_type="accounts.accountactivation").exists()  # fmt: skip
+
+
+def test_open_and_close_an_incident_from_the_page(db: Any) -> None:
+    from tongxin.incidents.models import Incident
+    from tongxin.incidents.services import load_policy_editions
+
+    load_policy_editions()
+    client, _boss = signed_in(Role.COMMAND_POST)
+    url = reverse("manage_incidents")
+    client.post(url, {"name": "2022-03 开化疫情", "edition": "np-9"})
+    incident = Incident.objects.get()
+    assert incident.is_open and incident.policy_edition.code == "np-9"
+    client.post(url, {"action": "close", "id": incident.pk})
+    incident.refresh_from_db()
+    assert incident.purge_due_on is not None
+    assert "删除" in client.get(url).content.decode()
+    assert AuditEvent.objects.filter(target_type="incidents.incident").count() == 2
+    sysadmin, _admin = signed_in(Role.SYSADMIN)
+    assert sysadmin.get(url).status_code == 403

@@ -295,3 +295,47 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {"unit": unit, "form": form, "assignments": assignments, "members": members},
         status=400 if form.errors else 200,
     )
+
+
+class IncidentForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("事件名称"), max_length=100)
+    edition = forms.ChoiceField(label=gettext_lazy("执行方案"), choices=())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from tongxin.incidents.models import PolicyEdition
+
+        super().__init__(*args, **kwargs)
+        self.fields["edition"].choices = [  # type: ignore[attr-defined]
+            (e.code, str(e)) for e in PolicyEdition.objects.all()
+        ]
+
+
+@page(Perm.MANAGE_INCIDENTS)
+def incident_list(request: HttpRequest) -> HttpResponse:
+    """Open and close incidents (closing sets the deletion date of their personal data)."""
+    from tongxin.incidents.models import Incident
+    from tongxin.incidents.services import IncidentError, end_incident, start_incident
+
+    form = IncidentForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "close":
+                found = Incident.objects.visible_to(request.user).filter(
+                    pk=int(request.POST.get("id", "0"))
+                )
+                incident = found.first()
+                if incident is None:
+                    raise Http404
+                end_incident(incident)
+                messages.success(request, _("已结束响应事件“%(name)s”") % {"name": incident.name})
+                return redirect("manage_incidents")
+            if form.is_valid():
+                start_incident(form.cleaned_data["name"], form.cleaned_data["edition"])
+                return redirect("manage_incidents")
+        except IncidentError as exc:
+            form.add_error(None, str(exc))
+        except ValueError as exc:
+            raise Http404 from exc
+    incidents = Incident.objects.visible_to(request.user).select_related("policy_edition")
+    return render(request, "web/manage/incidents.html", {"form": form, "incidents": incidents},
+                  status=400 if form.errors else 200)  # fmt: skip

@@ -9,15 +9,12 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from tongxin.audit.context import acting_as
-from tongxin.audit.models import AuditAction
-from tongxin.audit.services import record
 from tongxin.imports.management.commands._cli import command_actor
-from tongxin.incidents.models import Incident, PolicyEdition
-from tongxin.incidents.services import IncidentError, close_incident, open_incident
+from tongxin.incidents.models import Incident
+from tongxin.incidents.services import IncidentError, end_incident, start_incident
 
 
 def _as_dict(incident: Incident) -> dict[str, Any]:
@@ -58,28 +55,15 @@ class Command(BaseCommand):
             self.stdout.write(text)
 
     def _open(self, options: dict[str, Any]) -> dict[str, Any]:
-        edition = PolicyEdition.objects.filter(code=options["edition"]).first()
-        if edition is None:
-            codes = "、".join(PolicyEdition.objects.values_list("code", flat=True))
-            raise CommandError(
-                _("没有防控方案版本“%(code)s”（可用：%(codes)s）")
-                % {"code": options["edition"], "codes": codes}
-            )
-        name = options["name"].strip()
-        existing = Incident.objects.filter(name=name).first()
-        if existing is not None:
-            if existing.policy_edition_id == edition.pk and existing.is_open:
-                self._say(options, _("响应事件“%(name)s”已开启，未做修改") % {"name": name})
-                return _as_dict(existing)
-            raise CommandError(_("已有同名的响应事件“%(name)s”") % {"name": name})
         try:
-            with transaction.atomic():
-                incident = open_incident(name, edition)
-                record(AuditAction.CREATE, incident, detail={"edition": edition.code})
-        except IntegrityError as exc:
-            raise CommandError(_("已有同名的响应事件“%(name)s”") % {"name": name}) from exc
-        self._say(options, _("已开启响应事件“%(name)s”（%(edition)s）") % {
-            "name": name, "edition": edition})  # fmt: skip
+            incident, created = start_incident(options["name"], options["edition"])
+        except IncidentError as exc:
+            raise CommandError(str(exc)) from exc
+        if created:
+            self._say(options, _("已开启响应事件“%(name)s”（%(edition)s）") % {
+                "name": incident.name, "edition": incident.policy_edition})  # fmt: skip
+        else:
+            self._say(options, _("响应事件“%(name)s”已开启，未做修改") % {"name": incident.name})
         return _as_dict(incident)
 
     def _close(self, options: dict[str, Any]) -> dict[str, Any]:
@@ -87,13 +71,7 @@ class Command(BaseCommand):
         if incident is None:
             raise CommandError(_("找不到响应事件“%(name)s”") % {"name": options["name"]})
         try:
-            with transaction.atomic():
-                incident = close_incident(incident)
-                record(
-                    AuditAction.UPDATE,
-                    incident,
-                    detail={"closed": True, "purge_due_on": str(incident.purge_due_on)},
-                )
+            incident = end_incident(incident)
         except IncidentError as exc:
             raise CommandError(str(exc)) from exc
         self._say(
