@@ -235,5 +235,13 @@ def setup_county(name: str, code: str) -> tuple[Place, bool]:
     return create_county(name, code), True
 
 
+SETUP_COMMAND = "tongxin setup county --name 县名 --code 代码"
+
+
+def no_county_message() -> str:
+    """What to tell someone who arrives before the county is set up: the command to run."""
+    return _("系统中还没有县（市、区）。请先运行：%(cmd)s") % {"cmd": SETUP_COMMAND}
+
+
 def clean_name(value: str) -> str:
     return re.sub(r"\s+", "", value or "")

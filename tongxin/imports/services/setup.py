@@ -43,7 +43,7 @@ from tongxin.people.services import PermissionDenied
 from tongxin.places import labels
 from tongxin.places.divisions import belongs_to_county
 from tongxin.places.models import Place, PlaceKind
-from tongxin.places.services import PlaceTree, county
+from tongxin.places.services import PlaceTree, county, no_county_message
 from tongxin.units.models import (
     BuildingAssignment,
     GridRole,
@@ -207,10 +207,7 @@ class _Run:
     def __post_init__(self) -> None:
         root = county()
         if root is None:
-            raise ImportFileError(
-                _("系统中还没有县（市、区）。请先运行：%(cmd)s")
-                % {"cmd": "tongxin setup county --name 县名 --code 代码"}
-            )
+            raise ImportFileError(no_county_message())
         self.county = root
         self.jurisdiction = jurisdiction_of(self.user) if self.user is not None else None
 

@@ -33,3 +33,21 @@ def test_setup_county_checks_the_gbt2260_code(db: Any, code: str) -> None:
     with pytest.raises(CommandError):
         call_command("setup", "county", "--name", "开化县", "--code", code)
     assert not Place.objects.exists()
+
+
+def test_before_setup_the_login_page_and_imports_point_to_the_command(
+    db: Any, client: Any, tmp_path: Any
+) -> None:
+    from pathlib import Path
+
+    from tongxin.imports.readers import ImportFileError
+    from tongxin.imports.services import import_residents
+
+    page = client.get("/accounts/login/").content.decode()
+    assert "tongxin setup county" in page
+    residents = Path(tmp_path) / "r.csv"
+    residents.write_text("姓名,身份证号,小区,楼幢,房号\n张三,x,阳光小区,1,101\n", encoding="utf-8")
+    with pytest.raises(ImportFileError, match="tongxin setup county"):
+        import_residents(residents)
+    call_command("setup", "county", "--name", "开化县", "--code", "330824")
+    assert "tongxin setup county" not in client.get("/accounts/login/").content.decode()
