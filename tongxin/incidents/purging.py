@@ -17,45 +17,54 @@ from tongxin.audit.services import scrub_events, target_type_of
 BATCH = 1000
 
 
-def _ids(qs: models.QuerySet[Any]) -> list[Any]:
-    return list(qs.order_by().values_list("pk", flat=True))
-
-
-def _chunks(ids: list[Any]) -> Iterable[list[Any]]:
-    for start in range(0, len(ids), BATCH):
-        yield ids[start : start + BATCH]
+def _batches(qs: models.QuerySet[Any]) -> Iterable[list[Any]]:
+    """The rows' keys, BATCH at a time in key order, read afresh for each batch (never the
+    whole set in memory: an incident can have millions of sample events)."""
+    last = None
+    while True:
+        page = qs.order_by("pk")
+        if last is not None:
+            page = page.filter(pk__gt=last)
+        chunk = list(page.values_list("pk", flat=True)[:BATCH])
+        if not chunk:
+            return
+        yield chunk
+        last = chunk[-1]
 
 
 def delete(qs: models.QuerySet[Any], *, dry_run: bool, scrub_audit: bool = True) -> int:
     """Delete the rows (and scrub the audit events about them)."""
-    ids = _ids(qs)
-    if dry_run or not ids:
-        return len(ids)
+    if dry_run:
+        return qs.count()
     model = qs.model
-    for chunk in _chunks(ids):
+    total = 0
+    for chunk in _batches(qs):
         with transaction.atomic():
             doomed = model._base_manager.filter(pk__in=chunk)
             doomed._raw_delete(doomed.db)  # type: ignore[attr-defined]
             if scrub_audit:
                 scrub_events(target_type_of(model), chunk)
-    return len(ids)
+        total += len(chunk)
+    return total
 
 
 def anonymise(
     qs: models.QuerySet[Any], values: dict[str, Any], *, dry_run: bool, scrub_audit: bool = True
 ) -> int:
     """Overwrite the personal fields of the rows that still hold any (the caller's queryset
-    excludes those already done) and scrub the audit events about them."""
-    ids = _ids(qs)
-    if dry_run or not ids:
-        return len(ids)
+    excludes those already done, so a second run finds none) and scrub the audit events
+    about them."""
+    if dry_run:
+        return qs.count()
     model = qs.model
-    for chunk in _chunks(ids):
+    total = 0
+    for chunk in _batches(qs):
         with transaction.atomic():
             model._base_manager.filter(pk__in=chunk).update(**values)
             if scrub_audit:
                 scrub_events(target_type_of(model), chunk)
-    return len(ids)
+        total += len(chunk)
+    return total
 
 
 def delete_files(qs: models.QuerySet[Any], fields: list[str], *, dry_run: bool) -> int:
