@@ -184,6 +184,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # How long (days) a closed incident's personal data is kept when its policy edition is silent.
 TONGXIN_DEFAULT_RETENTION_DAYS = int(env("TONGXIN_DEFAULT_RETENTION_DAYS", "30"))
+# Days a care-registry entry is kept after its need ended; hours an activation link is valid.
+TONGXIN_CARE_RETENTION_DAYS = int(env("TONGXIN_CARE_RETENTION_DAYS", "30"))
+TONGXIN_ACTIVATION_HOURS = int(env("TONGXIN_ACTIVATION_HOURS", "72"))
 
 # Notifications: SMS provider, retries of group-robot deliveries, links in messages.
 TONGXIN_SMS_BACKEND = env("TONGXIN_SMS_BACKEND", "tongxin.notifications.sms.FileSmsBackend")

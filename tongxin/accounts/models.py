@@ -125,3 +125,31 @@ class ApiToken(models.Model):
             return None
         cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
         return token.user
+
+
+class AccountActivationQuerySet(models.QuerySet["AccountActivation"]):
+    def usable(self) -> "AccountActivationQuerySet":
+        return self.filter(used_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class AccountActivation(models.Model):
+    """A one-time link that lets a staff member created without a password set their own.
+
+    Only the key's hash is stored; issuing a new link makes the earlier ones unusable."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="activations")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("有效期至"))
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+    delivered_by = models.CharField(_("送达方式"), max_length=16, blank=True)
+
+    objects = AccountActivationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("账号激活链接")
+        verbose_name_plural = _("账号激活链接")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"

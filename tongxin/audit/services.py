@@ -118,3 +118,23 @@ def record_export(
         label=f"{kind} ×{row_count}",
         detail=detail,
     )
+
+
+PURGED_LABEL = "（个人信息已按保留期限删除）"
+
+
+def scrub_events(target_type: str, ids: Iterable[Any], *, dry_run: bool = False) -> int:
+    """Keep the fact of each recorded act on these objects (who, when, what kind of act and
+    object) but drop what could lead back to a person: the label, the changes (masked forms,
+    person links) and the details. Safe to run again."""
+    keys = [str(i) for i in ids]
+    total = 0
+    for start in range(0, len(keys), 900):
+        events = AuditEvent.objects.filter(
+            target_type=target_type, target_id__in=keys[start : start + 900]
+        ).exclude(target_label=PURGED_LABEL)
+        if dry_run:
+            total += events.count()
+        else:
+            total += events.update(target_label=PURGED_LABEL, changes={}, detail={"purged": True})
+    return total

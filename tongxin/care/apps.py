@@ -15,3 +15,8 @@ class CareConfig(AppConfig):
 
         # A driver or escort is on the road: the inbox and a text message.
         register(Kind("care_run_assigned", _("绿色通道专车任务"), frozenset({Channel.SMS})))
+        from tongxin.care import retention
+        from tongxin.incidents.registry import register_purge, register_standing_purge
+
+        register_purge("care", retention.purge)
+        register_standing_purge("care", retention.standing)

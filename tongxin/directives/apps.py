@@ -8,6 +8,8 @@ class DirectivesConfig(AppConfig):
     verbose_name = _("指令")
 
     def ready(self) -> None:
-        from tongxin.directives import home
+        from tongxin.directives import home, retention
+        from tongxin.incidents.registry import register_purge
 
         home.register()
+        register_purge("directives", retention.purge)

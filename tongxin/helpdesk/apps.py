@@ -11,6 +11,9 @@ class HelpdeskConfig(AppConfig):
         from tongxin.helpdesk import (
             home,
             kinds,  # noqa: F401  (registers the notification kinds)
+            retention,
         )
+        from tongxin.incidents.registry import register_purge
 
         home.register()
+        register_purge("helpdesk", retention.purge)

@@ -15,19 +15,39 @@ class ImportStatus(models.TextChoices):
     CANCELLED = "cancelled", _("已取消")
 
 
+def job_kind_perms() -> dict[str, Any]:
+    """Which permission each kind of import needs."""
+    from tongxin.accounts.permissions import Perm
+
+    return {
+        "residents": Perm.IMPORT_RESIDENTS,
+        "places": Perm.MANAGE_PLACES,
+        "units": Perm.MANAGE_STAFF,
+        "staff": Perm.MANAGE_STAFF,
+    }
+
+
+def import_kinds_for(user: Any) -> list[str]:
+    from tongxin.accounts.permissions import has_perm
+
+    return [kind for kind, perm in job_kind_perms().items() if has_perm(user, perm)]
+
+
 class ImportJobQuerySet(models.QuerySet["ImportJob"]):
     def visible_to(self, user: Any) -> "ImportJobQuerySet":
-        """The command post sees every job; others see the jobs of their own unit."""
+        """The command post sees every job; others see the jobs of their own unit; each only
+        of the kinds they may import."""
         from tongxin.accounts.jurisdiction import jurisdiction_of
-        from tongxin.accounts.permissions import Perm, has_perm
 
-        if not has_perm(user, Perm.IMPORT_RESIDENTS):
+        kinds = import_kinds_for(user)
+        if not kinds:
             return self.none()
+        qs = self.filter(kind__in=kinds)
         if jurisdiction_of(user).everywhere:
-            return self
+            return qs
         if user.unit_id:
-            return self.filter(created_by__unit_id=user.unit_id)
-        return self.filter(created_by=user)
+            return qs.filter(created_by__unit_id=user.unit_id)
+        return qs.filter(created_by=user)
 
 
 class ImportJob(models.Model):
@@ -69,6 +89,12 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def kind_label(self) -> str:
+        labels = {"residents": _("居民"), "places": _("地点"), "units": _("包干表"),
+                  "staff": _("工作人员")}  # fmt: skip
+        return str(labels.get(self.kind, self.kind))
 
     @property
     def percent(self) -> int:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from tongxin.core import uploads
 
@@ -43,7 +44,31 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED_COLUMNS = ("姓名", "证件号码", "小区", "楼幢", "房号")
 
-_HEADER_LOOKUP = {name: canonical for canonical, names in SYNONYMS.items() for name in names}
+
+@dataclass(frozen=True)
+class Columns:
+    """What one kind of spreadsheet looks like: its canonical columns, the header names each
+    is known by, the columns a file must have, and the column a header row must contain."""
+
+    canonical: tuple[str, ...]
+    synonyms: dict[str, tuple[str, ...]]
+    required: tuple[str, ...]
+    anchor: str
+    what: Any  # what the file is, for messages (e.g. 居民名单)
+    lookup: dict[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        normalized = {
+            header_name(name): canonical
+            for canonical, names in self.synonyms.items()
+            for name in (canonical, *names)
+        }
+        object.__setattr__(self, "lookup", normalized)
+
+    def column(self, value: object) -> str | None:
+        return self.lookup.get(header_name(value))
+
+
 # How far down a header row may sit below title rows.
 HEADER_SEARCH_ROWS = 10
 
@@ -60,8 +85,17 @@ def header_name(value: object) -> str:
     return re.sub(r"[\s*]", "", text)
 
 
-def canonical_column(value: object) -> str | None:
-    return _HEADER_LOOKUP.get(header_name(value))
+def canonical_column(value: object, columns: "Columns | None" = None) -> str | None:
+    return (columns or RESIDENTS).column(value)
+
+
+RESIDENTS = Columns(
+    canonical=tuple(CANONICAL_COLUMNS),
+    synonyms=SYNONYMS,
+    required=REQUIRED_COLUMNS,
+    anchor="姓名",
+    what=_lazy("居民名单"),
+)
 
 
 @dataclass
@@ -73,11 +107,22 @@ class Table:
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
 
 
-def _find_header(first_rows: Sequence[tuple[int, Sequence[Any]]]) -> tuple[int, Sequence[Any]]:
+def _find_header(
+    first_rows: Sequence[tuple[int, Sequence[Any]]], columns: "Columns"
+) -> tuple[int, Sequence[Any]]:
     for number, cells in first_rows:
-        recognised = {canonical_column(c) for c in cells} - {None}
-        if "姓名" in recognised and len(recognised) >= 3:
+        recognised = {columns.column(c) for c in cells} - {None}
+        if columns.anchor in recognised and len(recognised) >= min(3, len(columns.required)):
             return number, cells
+    if columns is not RESIDENTS:
+        raise ImportFileError(
+            _("未找到表头：前%(n)d行中没有包含%(names)s等列名的行。请确认这是%(what)s。")
+            % {
+                "n": HEADER_SEARCH_ROWS,
+                "names": "".join(f"“{c}”" for c in columns.required or (columns.anchor,)),
+                "what": columns.what,
+            }
+        )
     raise ImportFileError(
         _(
             "未找到表头：前%(n)d行中没有包含“姓名”“证件号码”“小区”“楼幢”“房号”等列名的行。"
@@ -91,27 +136,30 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def build_table(numbered_rows: Iterable[tuple[int, Sequence[Any]]]) -> Table:
+def build_table(
+    numbered_rows: Iterable[tuple[int, Sequence[Any]]], columns_spec: "Columns | None" = None
+) -> Table:
     """Find the header among the first rows and key every following row by canonical column."""
+    spec = columns_spec or RESIDENTS
     iterator = iter(numbered_rows)
     head: list[tuple[int, Sequence[Any]]] = []
     for item in iterator:
         head.append(item)
         if len(head) >= HEADER_SEARCH_ROWS:
             break
-    header_number, header_cells = _find_header(head)
+    header_number, header_cells = _find_header(head, spec)
 
     index: dict[int, str] = {}
     columns: list[str] = []
     ignored: list[str] = []
     for i, cell in enumerate(header_cells):
-        canonical = canonical_column(cell)
+        canonical = spec.column(cell)
         if canonical is not None and canonical not in columns:
             index[i] = canonical
             columns.append(canonical)
         elif not _blank(cell):
             ignored.append(unicodedata.normalize("NFKC", str(cell)).strip())
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    missing = [c for c in spec.required if c not in columns]
     if missing:
         raise ImportFileError(_("表头缺少必需的列：%(columns)s") % {"columns": "、".join(missing)})
 
@@ -278,7 +326,7 @@ def _open_workbook(source: Path | io.BytesIO) -> _Workbook | None:
         return None
 
 
-def _read_with_openpyxl(source: Path | io.BytesIO) -> Table:
+def _read_with_openpyxl(source: Path | io.BytesIO, spec: "Columns | None" = None) -> Table:
     from openpyxl import load_workbook
 
     workbook = load_workbook(source, read_only=True, data_only=True)
@@ -286,7 +334,7 @@ def _read_with_openpyxl(source: Path | io.BytesIO) -> Table:
         first_error: ImportFileError | None = None
         for sheet in workbook.worksheets:
             try:
-                return build_table(enumerate(sheet.iter_rows(values_only=True), start=1))
+                return build_table(enumerate(sheet.iter_rows(values_only=True), start=1), spec)
             except ImportFileError as exc:
                 first_error = first_error or exc
         raise first_error or ImportFileError(_("Excel文件中没有工作表"))
@@ -294,7 +342,7 @@ def _read_with_openpyxl(source: Path | io.BytesIO) -> Table:
         workbook.close()
 
 
-def read_xlsx(source: Path | io.BytesIO) -> Table:
+def read_xlsx(source: Path | io.BytesIO, spec: "Columns | None" = None) -> Table:
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
@@ -304,7 +352,7 @@ def read_xlsx(source: Path | io.BytesIO) -> Table:
     try:
         opened = _open_workbook(source)
         if opened is None:  # pragma: no cover - another openpyxl
-            return _read_with_openpyxl(source)
+            return _read_with_openpyxl(source, spec)
     except ImportFileError:
         raise
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
@@ -319,7 +367,7 @@ def read_xlsx(source: Path | io.BytesIO) -> Table:
                 opened.archive, path, opened.strings, opened.date_styles, opened.epoch
             )
             try:
-                return build_table(rows)
+                return build_table(rows, spec)
             except ImportFileError as exc:
                 # A workbook's first sheet is sometimes a cover or an instructions page.
                 first_error = first_error or exc
@@ -348,7 +396,7 @@ def decode_text(data: bytes) -> str:
         ) from None
 
 
-def read_csv(data: bytes) -> Table:
+def read_csv(data: bytes, spec: "Columns | None" = None) -> Table:
     text = decode_text(data)
     if "\x00" in text:
         raise ImportFileError(_("这不是文本格式的CSV文件"))
@@ -356,12 +404,12 @@ def read_csv(data: bytes) -> Table:
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return build_table(enumerate(reader, start=1))
+        return build_table(enumerate(reader, start=1), spec)
     except csv.Error as exc:
         raise ImportFileError(_("CSV文件格式有误：%(error)s") % {"error": str(exc)}) from exc
 
 
-def read_table(path: Path) -> Table:
+def read_table(path: Path, spec: "Columns | None" = None) -> Table:
     suffix = path.suffix.lower()
     try:
         uploads.check_size(path.stat().st_size)
@@ -370,13 +418,13 @@ def read_table(path: Path) -> Table:
     except OSError:
         pass  # the readers below say the file cannot be opened
     if suffix in {".xlsx", ".xlsm"}:
-        return read_xlsx(path)
+        return read_xlsx(path, spec)
     if suffix in {".csv", ".txt"}:
         try:
             data = path.read_bytes()
         except OSError as exc:
             raise ImportFileError(_("无法打开文件：%(error)s") % {"error": exc.strerror}) from exc
-        return read_csv(data)
+        return read_csv(data, spec)
     if suffix == ".xls":
         raise ImportFileError(_("不支持旧版 .xls 文件，请用Excel另存为 .xlsx 后重试"))
     raise ImportFileError(

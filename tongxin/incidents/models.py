@@ -56,6 +56,7 @@ class Incident(models.Model):
     )
     retention_days = models.PositiveIntegerField(_("个人信息保留天数"), null=True, blank=True)
     purge_due_on = models.DateField(_("个人信息应删除日期"), null=True, blank=True)
+    purged_at = models.DateTimeField(_("个人信息删除时间"), null=True, blank=True)
     notes = models.TextField(_("备注"), blank=True)
 
     objects = IncidentQuerySet.as_manager()

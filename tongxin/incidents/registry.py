@@ -61,3 +61,24 @@ def figures_providers() -> dict[str, FiguresProvider]:
 
 def purge_handlers() -> dict[str, PurgeHandler]:
     return dict(_purgers)
+
+
+# --- standing rules: personal data not tied to an incident ---------------------------------
+
+
+class StandingPurgeHandler(Protocol):
+    def __call__(self, *, dry_run: bool, today: dt.date) -> dict[str, int]: ...
+
+
+_standing: dict[str, StandingPurgeHandler] = {}
+
+
+def register_standing_purge(module: str, handler: StandingPurgeHandler) -> None:
+    """Register a module's own retention rule for personal data kept outside any incident
+    (the care registry: reviewed yearly, removed when the need ends). The daily purge runs it
+    and the dry run shows its counts."""
+    _register(_standing, module, handler)
+
+
+def standing_purge_handlers() -> dict[str, StandingPurgeHandler]:
+    return dict(_standing)

@@ -67,3 +67,46 @@ def close_incident(incident: Incident, ended_at: dt.datetime | None = None) -> I
     incident.purge_due_on = timezone.localdate(ended_at) + dt.timedelta(days=days)
     incident.save(update_fields=["ended_at", "retention_days", "purge_due_on"])
     return incident
+
+
+@transaction.atomic
+def start_incident(name: str, edition_code: str) -> tuple[Incident, bool]:
+    """Open an incident by name on an edition (audited). (incident, created): the same name
+    on the same edition, still open, is the same incident (a re-run script changes nothing);
+    any other clash is refused."""
+    from tongxin.audit.models import AuditAction
+    from tongxin.audit.services import record
+
+    edition = PolicyEdition.objects.filter(code=edition_code).first()
+    if edition is None:
+        codes = "、".join(PolicyEdition.objects.values_list("code", flat=True))
+        raise IncidentError(
+            _("没有防控方案版本“%(code)s”（可用：%(codes)s）")
+            % {"code": edition_code, "codes": codes}
+        )
+    name = name.strip()
+    if not name:
+        raise IncidentError(_("请填写事件名称"))
+    existing = Incident.objects.filter(name=name).first()
+    if existing is not None:
+        if existing.policy_edition_id == edition.pk and existing.is_open:
+            return existing, False
+        raise IncidentError(_("已有同名的响应事件“%(name)s”") % {"name": name})
+    incident = open_incident(name, edition)
+    record(AuditAction.CREATE, incident, detail={"edition": edition.code})
+    return incident, True
+
+
+@transaction.atomic
+def end_incident(incident: Incident) -> Incident:
+    """Close the incident (audited): the deletion date of its personal data is set."""
+    from tongxin.audit.models import AuditAction
+    from tongxin.audit.services import record
+
+    incident = close_incident(incident)
+    record(
+        AuditAction.UPDATE,
+        incident,
+        detail={"closed": True, "purge_due_on": str(incident.purge_due_on)},
+    )
+    return incident

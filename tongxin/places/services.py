@@ -204,3 +204,44 @@ def household_counts(places: Iterable[Place], user: Any) -> dict[int, int]:
 def child_place(parent: Place, kind: str, key: str, name: str, **extra: Any) -> Place:
     """Find or create one child (for single edits; use PlaceTree for many)."""
     return PlaceTree().child(parent, kind, key, name, **extra)
+
+
+@transaction.atomic
+def setup_county(name: str, code: str) -> tuple[Place, bool]:
+    """Create the install's county (the root of the place tree). (county, created).
+
+    Running it again with the same name and code changes nothing; any other values, or a
+    second county, are refused: the county is the root everything else hangs from."""
+    from tongxin.places.divisions import check_county_code
+
+    name = clean_name(name)
+    if not name:
+        raise PlaceError(_("请填写县（市、区）名称"))
+    code = check_county_code(code)
+    roots = list(Place.objects.select_for_update().filter(depth=1))
+    if roots:
+        root = roots[0]
+        if (
+            len(roots) == 1
+            and root.kind == PlaceKind.COUNTY
+            and root.name == name
+            and (root.code == code)
+        ):
+            return root, False
+        raise PlaceError(
+            _("本系统已设置县（市、区）“%(name)s”（代码 %(code)s），不能改为或另建其他县")
+            % {"name": root.name, "code": root.code or "-"}
+        )
+    return create_county(name, code), True
+
+
+SETUP_COMMAND = "tongxin setup county --name 县名 --code 代码"
+
+
+def no_county_message() -> str:
+    """What to tell someone who arrives before the county is set up: the command to run."""
+    return _("系统中还没有县（市、区）。请先运行：%(cmd)s") % {"cmd": SETUP_COMMAND}
+
+
+def clean_name(value: str) -> str:
+    return re.sub(r"\s+", "", value or "")

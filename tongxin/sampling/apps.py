@@ -13,3 +13,7 @@ class SamplingConfig(AppConfig):
         register(Kind("recall_raised", _("混管阳性复核"), ROBOT_AND_SMS))
         register(Kind("positive_found", _("单管阳性"), frozenset({Channel.SMS})))
         register(Kind("handover_mismatch", _("样本交接数量不符"), frozenset({Channel.ROBOT})))
+        from tongxin.incidents.registry import register_purge
+        from tongxin.sampling import retention
+
+        register_purge("sampling", retention.purge)

@@ -16,3 +16,7 @@ class TestingConfig(AppConfig):
         register(
             Kind("test_reminder_household", _("核酸检测提醒（居民）"), frozenset({Channel.SMS}))
         )
+        from tongxin.incidents.registry import register_purge
+        from tongxin.testing import retention
+
+        register_purge("testing", retention.purge)

@@ -11,15 +11,40 @@ from tongxin.audit.models import AuditAction
 IMPORT_SUFFIXES = {".xlsx", ".csv"}
 
 
+IMPORT_KIND_LABELS = {
+    "residents": _("居民名单"),
+    "places": _("地点表（乡镇街道、社区/村、小区/自然村）"),
+    "units": _("包干表（包干单位与地点）"),
+    "staff": _("工作人员名单（账号、网格角色、包楼）"),
+}
+
+
 class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("导入内容"), choices=())
     file = forms.FileField(
-        label=_("居民信息表（.xlsx 或 .csv）"),
+        label=_("文件（.xlsx 或 .csv）"),
         error_messages={
             "required": _("请选择要上传的文件。"),
             "empty": _("上传的文件是空的。"),
         },
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
+
+    def __init__(self, *args: Any, kinds: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kinds = kinds or ["residents"]
+        field = self.fields["kind"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(k, IMPORT_KIND_LABELS[k]) for k in kinds]
+        if not self.initial.get("kind") or self.initial["kind"] not in kinds:
+            self.initial["kind"] = kinds[0]
+        if len(kinds) == 1:
+            field.widget = forms.HiddenInput()
+        # A form posted without a kind (the residents-only page of before) means residents.
+        if self.is_bound and not self.data.get("kind"):
+            data = dict(self.data.items())
+            data["kind"] = kinds[0]
+            self.data = data
 
     def clean_file(self) -> UploadedFile:
         uploaded: UploadedFile = self.cleaned_data["file"]

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from tongxin.web.views import audit, exports, home, imports, places, residents
+from tongxin.web.views import (
+    activation,
+    audit,
+    exports,
+    home,
+    imports,
+    manage,
+    places,
+    residents,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -20,4 +29,11 @@ urlpatterns = [
     path("imports/<int:pk>/errors/", imports.import_errors, name="import_errors"),
     path("exports/residents/", exports.export_residents, name="export_residents"),
     path("audit/", audit.audit_list, name="audit"),
+    path("activate/<str:key>/", activation.activate_account, name="activate"),
+    path("manage/staff/", manage.staff_list, name="manage_staff"),
+    path("manage/staff/<int:pk>/", manage.staff_detail, name="manage_staff_detail"),
+    path("manage/staff/links/", manage.staff_links, name="manage_staff_links"),
+    path("manage/units/", manage.unit_list, name="manage_units"),
+    path("manage/units/<int:pk>/", manage.unit_detail, name="manage_unit"),
+    path("manage/incidents/", manage.incident_list, name="manage_incidents"),
 ]

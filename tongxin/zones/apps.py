@@ -6,3 +6,9 @@ class ZonesConfig(AppConfig):
     name = "tongxin.zones"
     label = "zones"
     verbose_name = _("三区管控")
+
+    def ready(self) -> None:
+        from tongxin.incidents.registry import register_purge
+        from tongxin.zones import retention
+
+        register_purge("zones", retention.purge)

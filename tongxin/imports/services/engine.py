@@ -60,7 +60,7 @@ from tongxin.people.models import DocumentType, Person, ResidenceStatus
 from tongxin.people.services import PermissionDenied
 from tongxin.places import labels
 from tongxin.places.models import Place, PlaceKind
-from tongxin.places.services import PlaceTree, county
+from tongxin.places.services import PlaceTree, county, no_county_message
 
 logger = logging.getLogger(__name__)
 
@@ -158,6 +158,8 @@ class ImportResult:
     ignored_columns: list[str] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
     preview_rows: list[dict[str, str]] = field(default_factory=list)
+    # The kind's canonical columns, in order (the problems file's columns).
+    columns: list[str] = field(default_factory=lambda: list(CANONICAL_COLUMNS))
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -504,9 +506,7 @@ class _Importer:
             raise PermissionDenied(_("您没有导入居民的权限"))
         root = county()
         if root is None:
-            raise ImportFileError(
-                _("系统中还没有唯一的县（市、区）地点，无法导入；请先建立本县的地点树")
-            )
+            raise ImportFileError(no_county_message())
         self.county: Place = root
         self.user = user
         self.dry_run = dry_run

@@ -22,13 +22,13 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tongxin.accounts.permissions import Perm, has_perm
 from tongxin.audit.context import Actor, acting_as, current_actor
 from tongxin.core import crypto, uploads
-from tongxin.imports.models import ImportJob, ImportStatus
+from tongxin.imports.models import ImportJob, ImportStatus, import_kinds_for
 from tongxin.imports.readers import ImportFileError
 from tongxin.imports.services.engine import ImportResult, import_residents
 from tongxin.imports.services.problems import write_problems_xlsx
+from tongxin.imports.services.setup import import_setup
 from tongxin.people.services import PermissionDenied
 
 logger = logging.getLogger(__name__)
@@ -36,12 +36,14 @@ logger = logging.getLogger(__name__)
 ACCEPTED_SUFFIXES = (".xlsx", ".csv")
 
 
-def start_import_job(user: Any, uploaded: File, original_name: str) -> ImportJob:
+def start_import_job(
+    user: Any, uploaded: File, original_name: str, kind: str = "residents"
+) -> ImportJob:
     """Save the upload, create the job and queue its validation (a dry run)."""
     from tongxin.imports.tasks import validate_import_job
 
-    if not has_perm(user, Perm.IMPORT_RESIDENTS):
-        raise PermissionDenied(_("您没有导入居民的权限"))
+    if kind not in import_kinds_for(user):
+        raise PermissionDenied(_("您没有导入此类数据的权限"))
     suffix = Path(original_name).suffix.lower()
     if suffix not in ACCEPTED_SUFFIXES:
         raise ImportFileError(
@@ -53,6 +55,7 @@ def start_import_job(user: Any, uploaded: File, original_name: str) -> ImportJob
         raise ImportFileError(str(exc)) from exc
     actor = current_actor()
     job = ImportJob(
+        kind=kind,
         created_by=user,
         original_name=Path(original_name).name[:255],
         status=ImportStatus.UPLOADED,
@@ -72,9 +75,7 @@ def confirm_import_job(user: Any, job: ImportJob) -> ImportJob:
     """Queue the real run of a validated job. Only one confirmation wins."""
     from tongxin.imports.tasks import run_import_job
 
-    if not has_perm(user, Perm.IMPORT_RESIDENTS) or not (
-        ImportJob.objects.visible_to(user).filter(pk=job.pk).exists()
-    ):
+    if not ImportJob.objects.visible_to(user).filter(pk=job.pk).exists():
         raise PermissionDenied(_("您无权确认此导入任务"))
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALIDATED).update(
         status=ImportStatus.RUNNING, progress_done=0
@@ -158,7 +159,15 @@ def _execute(job: ImportJob, *, dry_run: bool) -> ImportResult | None:
     try:
         if user is None or not user.is_active:
             raise ImportFileError(_("上传人的账号已不存在或已停用，无法导入"))
+        if job.kind not in import_kinds_for(user):
+            raise PermissionDenied(_("您没有导入此类数据的权限"))
         with _local_file(job) as path, acting_as(_actor(job)):
+            if job.kind != "residents":
+                # Staff accounts get their links by SMS; without a site address they stay
+                # pending, and the staff page prints their links for the unit leader.
+                return import_setup(
+                    job.kind, path, user=user, dry_run=dry_run, source_name=job.original_name
+                )
             return import_residents(
                 path,
                 user=user,

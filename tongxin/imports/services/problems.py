@@ -9,11 +9,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from tongxin.core.spreadsheets import text_cell
-from tongxin.imports.readers import CANONICAL_COLUMNS
 from tongxin.imports.services.engine import ImportResult, RowProblem
 
 # Columns Excel must keep as text, or it would mangle ID numbers and phones again.
-TEXT_COLUMNS = {"证件号码", "手机号", "房号", "楼幢", "单元"}
+TEXT_COLUMNS = {"证件号码", "手机号", "房号", "楼幢", "单元", "行政区划代码", "包楼"}
 
 
 def _rows(problems: list[RowProblem]) -> list[tuple[int, str, str, dict[str, str]]]:
@@ -37,7 +36,7 @@ def write_problems_xlsx(result: ImportResult, out: Path | BinaryIO) -> None:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("问题清单"))
     present = {c for p in result.problems for c in p.values}
-    columns = [c for c in CANONICAL_COLUMNS if c in present]
+    columns = [c for c in result.columns if c in present]
     sheet.freeze_panes = "A2"
     for letter, width in (("A", 8), ("B", 14), ("C", 60)):
         sheet.column_dimensions[letter].width = width

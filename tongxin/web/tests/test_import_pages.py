@@ -174,8 +174,21 @@ def test_unreadable_csv_fails_with_a_chinese_reason_and_imports_nothing(login, w
     assert Person.objects.count() == before
 
 
-@pytest.mark.parametrize("role", ["investigator", "test_point", "lab", "sysadmin"])
+@pytest.mark.parametrize("role", ["investigator", "test_point", "lab"])
 def test_roles_without_import_permission_are_refused(login, world, role):
     client = login(role)
     assert client.get(reverse("imports")).status_code == 403
     assert _upload(client, "a.csv", b"x").status_code == 403
+
+
+def test_the_system_administrator_imports_setup_files_but_not_residents(login, world):
+    """The sysadmin sets up places, units and staff, and never handles residents' data."""
+    client = login("sysadmin")
+    page = client.get(reverse("imports")).content.decode()
+    assert 'value="staff"' in page and 'value="residents"' not in page
+    refused = client.post(
+        reverse("imports"),
+        {"kind": "residents", "file": SimpleUploadedFile("a.csv", b"x")},
+    )
+    assert refused.status_code == 400
+    assert not ImportJob.objects.exists()

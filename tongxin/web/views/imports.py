@@ -8,6 +8,7 @@ from pathlib import PurePath
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from tongxin.accounts.permissions import Perm
 from tongxin.audit.models import AuditAction
 from tongxin.audit.services import record
-from tongxin.imports.models import ImportJob, ImportStatus
+from tongxin.imports.models import ImportJob, ImportStatus, import_kinds_for
 from tongxin.imports.services.jobs import open_errors_file
+from tongxin.imports.services.setup import SETUP_REASONS
 from tongxin.web.decorators import is_fragment_request, page
 from tongxin.web.forms import ImportUploadForm
 
@@ -46,22 +47,33 @@ def _services() -> Any:
     return services
 
 
-@page(Perm.IMPORT_RESIDENTS)
+def _kinds(request: HttpRequest) -> list[str]:
+    """The kinds of file this user may import; none is a 403 (as the residents import was)."""
+    kinds = import_kinds_for(request.user)
+    if not kinds:
+        raise PermissionDenied
+    return kinds
+
+
+@page()
 def import_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
+    kinds = _kinds(request)
     if request.method == "POST":
-        form = ImportUploadForm(request.POST, request.FILES)
+        form = ImportUploadForm(request.POST, request.FILES, kinds=kinds)
         if form.is_valid():
             uploaded = form.cleaned_data["file"]
             services = _services()
             try:
-                job = services.start_import_job(user, uploaded, PurePath(uploaded.name).name)
-            except services.ImportFileError as exc:
+                job = services.start_import_job(
+                    user, uploaded, PurePath(uploaded.name).name, form.cleaned_data["kind"]
+                )
+            except (services.ImportFileError, PermissionDenied) as exc:
                 form.add_error("file", str(exc))
             else:
                 return redirect("import_job", pk=job.pk)
     else:
-        form = ImportUploadForm()
+        form = ImportUploadForm(kinds=kinds, initial={"kind": request.GET.get("kind")})
     jobs = ImportJob.objects.visible_to(user).select_related("created_by")[:RECENT_JOBS]
     status = 400 if form.errors else 200
     return render(request, "web/imports/list.html", {"form": form, "jobs": jobs}, status=status)
@@ -73,7 +85,7 @@ def _counts(summary: dict[str, Any]) -> list[tuple[str, int]]:
 
 def _reasons(summary: dict[str, Any]) -> list[tuple[str, int]]:
     """Rejection counts by reason, the engine's reason codes shown as its Chinese labels."""
-    labels = getattr(_services(), "REASONS", {})
+    labels = {**SETUP_REASONS, **getattr(_services(), "REASONS", {})}
     counts = summary.get("rejected_reasons") or {}
     return sorted(
         ((_(labels.get(code, code)), n) for code, n in counts.items()), key=lambda r: -r[1]
@@ -108,8 +120,9 @@ def _job_context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
     }
 
 
-@page(Perm.IMPORT_RESIDENTS)
+@page()
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    _kinds(request)
     job = get_object_or_404(ImportJob.objects.visible_to(request.user), pk=pk)
     context = _job_context(request, job)
     if is_fragment_request(request, STATUS_BOX):
@@ -118,8 +131,9 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@page(Perm.IMPORT_RESIDENTS)
+@page()
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    _kinds(request)
     job = get_object_or_404(ImportJob.objects.visible_to(request.user), pk=pk)
     services = _services()
     try:
@@ -129,9 +143,10 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("import_job", pk=job.pk)
 
 
-@page(Perm.IMPORT_RESIDENTS)
+@page()
 def import_errors(request: HttpRequest, pk: int) -> FileResponse:
     """The rejected and warned rows of a job: only for a job the user may see."""
+    _kinds(request)
     job = get_object_or_404(ImportJob.objects.visible_to(request.user), pk=pk)
     if not job.errors_file:
         raise Http404

@@ -6,11 +6,15 @@
     tongxin testing coverage ROUND [--area NODE] [--json]
     tongxin testing recalls ROUND [--json]
     tongxin testing import-results FILE [--json]
+    tongxin testing create-round --incident NAME --name NAME --starts "2022-03-06 07:00"
+        --deadline "2022-03-06 19:00" --area NODE [--area NODE …] [--activate] [--json]
+    tongxin testing import-points ROUND FILE [--dry-run] [--errors OUT.xlsx] [--json]
 
 ROUND is a round's id or its exact name; NODE a place id or its full address. Coverage,
 recalls and results come from the sampling app. The command acts as --user in the audit trail.
 """
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -21,8 +25,8 @@ from tongxin.accounts.models import User
 from tongxin.audit.context import Actor, acting_as
 from tongxin.places.models import Place
 from tongxin.testing import planner
-from tongxin.testing.models import TestRound
-from tongxin.testing.services import plans
+from tongxin.testing.models import RoundStatus, TestRound
+from tongxin.testing.services import plans, rounds
 from tongxin.testing.services.rounds import RoundError
 
 
@@ -106,6 +110,26 @@ class Command(BaseCommand):
         results.add_argument("file")
         results.add_argument("--user", help=_("以该用户名义操作（审计）"))
         results.add_argument("--json", action="store_true")
+
+        new_round = sub.add_parser("create-round", help=_("发起核酸轮次"))
+        new_round.add_argument("--incident", required=True, help=_("响应事件名称"))
+        new_round.add_argument("--name", required=True, help=_("轮次名称"))
+        new_round.add_argument("--starts", required=True, help=_("开始时间，如 2022-03-06 07:00"))
+        new_round.add_argument("--deadline", required=True, help=_("完成时限"))
+        new_round.add_argument(
+            "--area", action="append", required=True, help=_("检测范围：地点编号或完整地址")
+        )
+        new_round.add_argument("--activate", action="store_true", help=_("立即开始"))
+        new_round.add_argument("--user", help=_("以该用户名义操作（审计）"))
+        new_round.add_argument("--json", action="store_true")
+
+        points = sub.add_parser("import-points", help=_("从表格导入轮次的采样点"))
+        points.add_argument("round")
+        points.add_argument("file")
+        points.add_argument("--dry-run", action="store_true", help=_("只校验，不写入任何数据"))
+        points.add_argument("--errors", metavar="OUT.xlsx", help=_("把问题行写入此文件"))
+        points.add_argument("--user", help=_("以该用户名义操作（审计）"))
+        points.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -225,6 +249,71 @@ class Command(BaseCommand):
                 if not isinstance(value, list | dict):
                     self.stdout.write(f"{key}\t{value}")
         return dict(summary)
+
+    def _create_round(self, options: dict[str, Any]) -> dict[str, Any]:
+        from tongxin.imports.services.export import AreaNotFound, find_area
+        from tongxin.incidents.models import Incident
+
+        incident = Incident.objects.filter(name=options["incident"].strip()).first()
+        if incident is None:
+            raise CommandError(_("找不到响应事件：%(raw)s") % {"raw": options["incident"]})
+        try:
+            starts = _when(options["starts"])
+            deadline = _when(options["deadline"])
+            areas = [find_area(a) for a in options["area"]]
+        except (ValueError, AreaNotFound) as exc:
+            raise CommandError(str(exc)) from None
+        existing = TestRound.objects.filter(incident=incident, name=options["name"].strip())
+        found = existing.first()
+        if found is not None:
+            self._say(options, _("轮次“%(name)s”已存在，未做修改") % {"name": found.name})
+            return {"id": found.pk, "name": found.name, "created": False}
+        try:
+            made = rounds.create_round(
+                incident, options["name"], starts, deadline, areas, by=_user(options.get("user"))
+            )
+            if options["activate"]:
+                rounds.set_status(made, RoundStatus.ACTIVE)
+        except RoundError as exc:
+            raise CommandError(str(exc)) from None
+        self._say(options, _("已发起轮次“%(name)s”（编号 %(id)d）") % {
+            "name": made.name, "id": made.pk})  # fmt: skip
+        return {"id": made.pk, "name": made.name, "created": True}
+
+    def _import_points(self, options: dict[str, Any]) -> dict[str, Any]:
+        from pathlib import Path
+
+        from tongxin.imports.readers import ImportFileError
+        from tongxin.imports.services import write_problems_xlsx
+        from tongxin.testing.services.points_import import POINT_REASONS, import_points
+
+        test_round = _round(options["round"])
+        try:
+            result = import_points(
+                test_round, Path(options["file"]), user=_user(options.get("user")),
+                dry_run=options["dry_run"],
+            )  # fmt: skip
+        except ImportFileError as exc:
+            raise CommandError(str(exc)) from None
+        if options["errors"]:
+            write_problems_xlsx(result, Path(options["errors"]))
+        summary = result.as_dict()
+        if not options.get("json"):
+            self.stdout.write(
+                _("共 %(rows)d 行：新增 %(created)d，更新 %(updated)d，未变 %(unchanged)d，"
+                  "重复 %(duplicate)d，拒绝 %(rejected)d，提示 %(warnings)d") % summary
+            )  # fmt: skip
+            for problem in result.problems:
+                label = POINT_REASONS.get(problem.code, problem.code)
+                self.stdout.write(f"  {problem.row}: {label} {problem.message}")
+        return summary
+
+
+def _when(text: str) -> dt.datetime:
+    from django.utils import timezone
+
+    value = dt.datetime.fromisoformat(text.strip().replace("/", "-"))
+    return value if timezone.is_aware(value) else timezone.make_aware(value)
 
 
 def round_(value: float) -> float:
