@@ -513,6 +513,11 @@ class Management(AuditedModel):
     def __str__(self) -> str:
         return f"{self.get_level_display() or '-'} #{self.pk}"
 
+    @property
+    def who(self) -> "Any":
+        """The person (a resident or an outside person) this record manages."""
+        return self.person or self.outside_person
+
 
 class ContactQuerySet(models.QuerySet["Contact"]):
     def visible_to(self, user: Any) -> "ContactQuerySet":
