@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "tongxin.helpdesk",
     "tongxin.care",
     "tongxin.security",
+    "tongxin.tracing",
     "tongxin.imports",
     "tongxin.web",
     "tongxin.demo",

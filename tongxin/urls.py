@@ -24,5 +24,6 @@ urlpatterns = [
     path("help/", include("tongxin.helpdesk.public_urls")),
     path("helpdesk/", include("tongxin.helpdesk.urls")),
     path("care/", include("tongxin.care.urls")),
+    path("tracing/", include("tongxin.tracing.urls")),
     path("", include("tongxin.web.urls")),
 ]

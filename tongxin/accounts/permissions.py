@@ -36,6 +36,9 @@ class Perm(StrEnum):
     MANAGE_SAMPLING = "manage_sampling"
     HANDOVER_SAMPLES = "handover_samples"
     VIEW_RECALLS = "view_recalls"
+    VIEW_CASES = "view_cases"
+    MANAGE_TRACING = "manage_tracing"
+    VIEW_CONTACTS = "view_contacts"
 
 
 _ALL_ROLES: set[str] = set(Role)
@@ -85,6 +88,13 @@ GRANTS: dict[Perm, set[str]] = {  # type: ignore[dict-item]  # Role members are 
     Perm.VIEW_GREEN_RUNS: {
         Role.COMMAND_POST, Role.UNIT_LEADER, Role.GRID_STAFF, Role.HELPDESK, Role.TRANSFER,
         Role.SUPPORT_TEAM,
+    },
+    # 流调: who the case is, only for investigators and the command post; units, grid staff and
+    # transfer staff see their contacts (level, dates, tasks) without the case.
+    Perm.VIEW_CASES: {Role.COMMAND_POST, Role.INVESTIGATOR},
+    Perm.MANAGE_TRACING: {Role.INVESTIGATOR, Role.COMMAND_POST},
+    Perm.VIEW_CONTACTS: {
+        Role.COMMAND_POST, Role.INVESTIGATOR, Role.UNIT_LEADER, Role.GRID_STAFF, Role.TRANSFER,
     },
 }  # fmt: skip
 
