@@ -36,6 +36,9 @@ class Perm(StrEnum):
     MANAGE_SAMPLING = "manage_sampling"
     HANDOVER_SAMPLES = "handover_samples"
     VIEW_RECALLS = "view_recalls"
+    PLAN_TRANSFERS = "plan_transfers"
+    WORK_ISOLATION = "work_isolation"
+    KEEP_HOME_WATCH = "keep_home_watch"
 
 
 _ALL_ROLES: set[str] = set(Role)
@@ -86,6 +89,9 @@ GRANTS: dict[Perm, set[str]] = {  # type: ignore[dict-item]  # Role members are 
         Role.COMMAND_POST, Role.UNIT_LEADER, Role.GRID_STAFF, Role.HELPDESK, Role.TRANSFER,
         Role.SUPPORT_TEAM,
     },
+    Perm.PLAN_TRANSFERS: {Role.COMMAND_POST},
+    Perm.WORK_ISOLATION: {Role.COMMAND_POST, Role.TRANSFER},
+    Perm.KEEP_HOME_WATCH: {Role.COMMAND_POST, Role.UNIT_LEADER, Role.GRID_STAFF},
 }  # fmt: skip
 
 
