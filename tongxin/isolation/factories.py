@@ -51,7 +51,7 @@ def site_with_rooms(
 
 
 def resident(home: Place | None = None, *, age: int = 40, name: str | None = None) -> Person:
-    year = START.year - age - 1
+    year = dt.date.today().year - age - 1  # Person.age counts from today
     kwargs: dict[str, Any] = {"document_number": make_id_number(birth=f"{year}0101")}
     if name:
         kwargs["name"] = name

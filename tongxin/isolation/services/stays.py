@@ -49,7 +49,7 @@ def end_date(rules: dict[str, Any], last_exposure: dt.datetime) -> dt.date:
     return _local_date(last_exposure) + dt.timedelta(days=int(rules.get("centralized_days", 0)))
 
 
-def test_dates(stay: Stay) -> list[dt.date]:
+def schedule_dates(stay: Stay) -> list[dt.date]:
     """Test day N is N days after the day of the last exposure (day 1 = the day after)."""
     if stay.last_exposure is None:
         return []
@@ -158,7 +158,7 @@ def change_entry_exposure(
 
 def site_round(incident: Incident, site: Site) -> tuple[Any, Any]:
     """The incident's isolation testing round and the site as its test point (created once)."""
-    from tongxin.testing.models import RoundPoint, RoundStatus, TestPoint, TestRound
+    from tongxin.testing.models import RoundArea, RoundPoint, RoundStatus, TestPoint, TestRound
 
     test_round = TestRound.objects.filter(incident=incident, name=ISOLATION_ROUND_NAME).first()
     if test_round is None:
@@ -173,6 +173,9 @@ def site_round(incident: Incident, site: Site) -> tuple[Any, Any]:
         )  # fmt: skip
         site.save(update_fields=["test_point"])
     RoundPoint.objects.get_or_create(round=test_round, point=site.test_point)
+    # The site's place is in the round's scope: the site's samplers (a unit assigned there)
+    # see the round and its point like any other.
+    RoundArea.objects.get_or_create(round=test_round, place=site.place)
     return test_round, site.test_point
 
 
@@ -191,8 +194,12 @@ def sample_in_site(
     if stay.entry.person_id is None:
         raise IsolationError(_("登记名单外人员请先在居民名单中登记"))
     test_round, point = site_round(stay.incident, stay.site)
+    # By document, as the site's scanner reads the card: the person lives outside the site's
+    # jurisdiction, so an id alone would be out of the sampler's reach. Never shown or logged.
+    person = Person.objects.only("document_type", "document_number").get(pk=stay.entry.person_id)
     event = {
-        "id": client_id or str(uuid.uuid4()), "tube": barcode, "person": stay.entry.person_id,
+        "id": client_id or str(uuid.uuid4()), "tube": barcode,
+        "document_type": person.document_type, "document_number": person.document_number,
         "sampled_at": (at or timezone.now()).isoformat(),
     }  # fmt: skip
     try:
@@ -202,7 +209,7 @@ def sample_in_site(
         )  # fmt: skip
     except SamplingNotAllowed as exc:
         raise NotAllowed(str(exc)) from exc
-    answer = result.as_dict()["events"][0]
+    answer = result.results[0]
     if answer["status"] == "refused":
         raise IsolationError(answer.get("message") or answer.get("reason") or _("未能登记"))
     return answer
@@ -236,7 +243,7 @@ def last_tests(stays: list[Stay]) -> dict[int, dict[str, Any]]:
 def final_test_check(stay: Stay, last: dict[str, Any] | None) -> str:
     """Why the stay cannot be released yet on its tests ("" when it can): the latest test
     must be taken on or after the final test day and be negative."""
-    dates = test_dates(stay)
+    dates = schedule_dates(stay)
     if last is None:
         return _("没有隔离期间的核酸检测记录")
     if dates and _local_date(last["sampled_at"]) < max(dates):
