@@ -59,5 +59,5 @@ def test_only_the_sites_staff(stay):
 
 
 def test_an_impossible_temperature_is_refused(stay, site_staff):
-    with pytest.raises(IsolationError, match="34.0"):
+    with pytest.raises(IsolationError, match=r"34\.0"):
         record_health_check(site_staff, stay, temperature=3.65, at=MORNING)

@@ -51,10 +51,8 @@ def _test(sampler, stay, at, result=None):
     barcode = f"GL{uuid.uuid4().hex[:10]}"
     sample_in_site(sampler, stay, barcode, at=at)
     if result:
-        import_result_rows(
-            [{"barcode": barcode, "result": result, "reported_at": at.isoformat(), "lab": "县疾控"}],
-            name="test.csv",
-        )  # fmt: skip
+        row = {"barcode": barcode, "result": result, "reported_at": at.isoformat(), "lab": "县疾控"}
+        import_result_rows([row], name="test.csv")
     return Tube.objects.get(barcode=barcode)
 
 
