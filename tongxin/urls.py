@@ -16,5 +16,6 @@ urlpatterns = [
     path("help/", include("tongxin.helpdesk.public_urls")),
     path("helpdesk/", include("tongxin.helpdesk.urls")),
     path("care/", include("tongxin.care.urls")),
+    path("isolation/", include("tongxin.isolation.urls")),
     path("", include("tongxin.web.urls")),
 ]

@@ -190,6 +190,11 @@ def _lock_site(site_id: int) -> Site:
 def _allocate(user: Any, batch: Batch, now: dt.datetime) -> list[Placement]:
     site = _lock_site(batch.site_id)
     members = _candidates(batch)
+    # People already received without a room keep their stay; it gets the room.
+    existing = {
+        st.member_id: st
+        for st in Stay.objects.filter(member__in=members, status=StayStatus.IN_SITE, in_room=False)
+    }
     sharing = household_sharing(batch.incident.policy_edition)
     floors, rooms = _Floors(site), _Rooms(site)
     units = _units(members, sharing)
@@ -207,7 +212,7 @@ def _allocate(user: Any, batch: Batch, now: dt.datetime) -> list[Placement]:
         if room is None and shared:
             # No multi-bed room for the household: one room each.
             for m in unit:
-                _place_alone(m, rooms, floors, placements, primary, used_rooms)
+                _place_alone(m, rooms, floors, placements, primary, used_rooms, existing)
             continue
         if room is None:
             for m in unit:
@@ -216,23 +221,43 @@ def _allocate(user: Any, batch: Batch, now: dt.datetime) -> list[Placement]:
         used_rooms.append(room)
         child = unit[0]
         for bed, m in enumerate(unit, start=1):
-            stay = _stay(m, room, bed if shared else 1, level)
+            stay = _stay(m, room, bed if shared else 1, level, existing)
             if m is child or shared:
                 primary.append(stay)
             else:
                 stay.bed = 0
                 companions.append((stay, child.pk))
             placements.append(_placed(m, room, level))
-    Stay.objects.bulk_create(primary)
-    by_member = {s.member_id: s for s in primary}
+    _save(primary, existing)
+    by_member = {st.member_id: st for st in primary}
     for stay, child_member in companions:
         stay.companion_of = by_member[child_member]
-    Stay.objects.bulk_create([s for s, _c in companions])
+    _save([st for st, _c in companions], existing)
     set_rooms_status(used_rooms, RoomStatus.OCCUPIED, by=user, reason=batch.code, now=now)
     return placements
 
 
-def _stay(member: BatchMember, room: Room, bed: int, level: str) -> Stay:
+_PLACE_FIELDS = ["room", "room_type", "bed", "in_room", "level", "companion_of"]
+
+
+def _save(stays: list[Stay], existing: dict[int | None, Stay]) -> None:
+    """Insert new stays, give rooms to existing ones (two statements)."""
+    new = [st for st in stays if st.pk is None]
+    Stay.objects.bulk_create(new)
+    old = [st for st in stays if st.pk is not None]
+    if old:
+        Stay.objects.bulk_update(old, _PLACE_FIELDS)
+
+
+def _stay(
+    member: BatchMember, room: Room, bed: int, level: str,
+    existing: dict[int | None, Stay] | None = None,
+) -> Stay:  # fmt: skip
+    found = (existing or {}).get(member.pk)
+    if found is not None:
+        found.room, found.room_type, found.bed, found.in_room = room, room.type, bed, True
+        found.level = level
+        return found
     return Stay(
         incident_id=member.batch.incident_id,
         entry=member.entry, member=member, site_id=room.site_id, room=room, room_type=room.type,
@@ -255,7 +280,7 @@ def _no_room(m: BatchMember, level: str) -> Placement:
 
 def _place_alone(
     m: BatchMember, rooms: _Rooms, floors: _Floors, placements: list[Placement],
-    primary: list[Stay], used_rooms: list[Room],
+    primary: list[Stay], used_rooms: list[Room], existing: dict[int | None, Stay],
 ) -> None:  # fmt: skip
     level = separation_level(m.entry)
     room = rooms.pick(floors, level, accessible=m.entry.needs_accessible)
@@ -263,7 +288,7 @@ def _place_alone(
         placements.append(_no_room(m, level))
         return
     used_rooms.append(room)
-    primary.append(_stay(m, room, 1, level))
+    primary.append(_stay(m, room, 1, level, existing))
     placements.append(_placed(m, room, level))
 
 
