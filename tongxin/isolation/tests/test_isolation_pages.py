@@ -63,7 +63,7 @@ def test_handover_form_as_xlsx_and_html(client: Client, batch, escort, site_staf
     response = client.get(f"/isolation/batches/{batch.pk}/handover.xlsx")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
-    cells = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+    cells = [list(row) for row in sheet.iter_rows(values_only=True)]
     flat = " ".join(str(c) for row in cells for c in row if c is not None)
     assert "住户1" in flat and "住院中" in flat and "已上车" in flat
     assert "13800138000" not in flat and "138****8000" in flat
