@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "tongxin.sampling",
     "tongxin.helpdesk",
     "tongxin.care",
+    "tongxin.tracing",
     "tongxin.isolation",
     "tongxin.imports",
     "tongxin.web",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("help/", include("tongxin.helpdesk.public_urls")),
     path("helpdesk/", include("tongxin.helpdesk.urls")),
     path("care/", include("tongxin.care.urls")),
+    path("tracing/", include("tongxin.tracing.urls")),
     path("isolation/", include("tongxin.isolation.urls")),
     path("", include("tongxin.web.urls")),
 ]

@@ -36,6 +36,9 @@ class Perm(StrEnum):
     MANAGE_SAMPLING = "manage_sampling"
     HANDOVER_SAMPLES = "handover_samples"
     VIEW_RECALLS = "view_recalls"
+    VIEW_CASES = "view_cases"
+    MANAGE_TRACING = "manage_tracing"
+    VIEW_CONTACTS = "view_contacts"
     PLAN_TRANSFERS = "plan_transfers"
     WORK_ISOLATION = "work_isolation"
     KEEP_HOME_WATCH = "keep_home_watch"
@@ -88,6 +91,13 @@ GRANTS: dict[Perm, set[str]] = {  # type: ignore[dict-item]  # Role members are 
     Perm.VIEW_GREEN_RUNS: {
         Role.COMMAND_POST, Role.UNIT_LEADER, Role.GRID_STAFF, Role.HELPDESK, Role.TRANSFER,
         Role.SUPPORT_TEAM,
+    },
+    # 流调: who the case is, only for investigators and the command post; units, grid staff and
+    # transfer staff see their contacts (level, dates, tasks) without the case.
+    Perm.VIEW_CASES: {Role.COMMAND_POST, Role.INVESTIGATOR},
+    Perm.MANAGE_TRACING: {Role.INVESTIGATOR, Role.COMMAND_POST},
+    Perm.VIEW_CONTACTS: {
+        Role.COMMAND_POST, Role.INVESTIGATOR, Role.UNIT_LEADER, Role.GRID_STAFF, Role.TRANSFER,
     },
     Perm.PLAN_TRANSFERS: {Role.COMMAND_POST},
     Perm.WORK_ISOLATION: {Role.COMMAND_POST, Role.TRANSFER},

@@ -19,6 +19,7 @@ from tongxin.api.isolation import router as isolation_router
 from tongxin.api.places import router as places_router
 from tongxin.api.residents import router as residents_router
 from tongxin.api.sampling import router as sampling_router
+from tongxin.api.tracing import router as tracing_router
 from tongxin.people.services import PermissionDenied
 
 api = NinjaAPI(
@@ -42,6 +43,7 @@ api.add_router("/exports/", exports_router)
 api.add_router("/sampling/", sampling_router)
 api.add_router("/helpdesk/", helpdesk_router)
 api.add_router("/care/", care_router)
+api.add_router("/tracing/", tracing_router)
 api.add_router("/isolation/", isolation_router)
 
 

@@ -1,0 +1,131 @@
+"""Co-presence search (时空交集) as a tool of its own: who was at a venue in a time window (for
+at least N minutes), and who overlapped a person's stays. Answers carry masked identities."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from tongxin.people.models import Person
+from tongxin.tracing.models import CheckIn, OutsidePerson, Venue
+
+
+@dataclass
+class Present:
+    person_id: int | None
+    outside_person_id: int | None
+    name: str
+    document_masked: str
+    phone_masked: str
+    in_registry: bool
+    first: dt.datetime
+    last: dt.datetime
+    minutes: int
+    venues: list[str]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "person": self.person_id,
+            "outside_person": self.outside_person_id,
+            "name": self.name,
+            "document": self.document_masked,
+            "phone": self.phone_masked,
+            "in_registry": self.in_registry,
+            "from": self.first.isoformat(),
+            "to": self.last.isoformat(),
+            "overlap_minutes": self.minutes,
+            "venues": self.venues,
+        }
+
+
+@dataclass
+class _Acc:
+    first: dt.datetime
+    last: dt.datetime
+    minutes: float = 0.0
+    venues: list[str] = field(default_factory=list)
+
+
+def _collect(
+    windows: list[tuple[int, dt.datetime, dt.datetime]],
+    min_minutes: int,
+    exclude: Q | None = None,
+) -> list[Present]:
+    """People whose check-ins overlap any (venue, start, end) window by at least min_minutes
+    (per stay); their overlap minutes summed over the windows."""
+    acc: dict[tuple[int | None, int | None], _Acc] = {}
+    codes = dict(Venue.objects.filter(pk__in={w[0] for w in windows}).values_list("pk", "code"))
+    for venue_id, start, end in windows:
+        qs = CheckIn.objects.filter(venue_id=venue_id, entered_at__lt=end, left_at__gt=start)
+        if exclude is not None:
+            qs = qs.exclude(exclude)
+        for pid, oid, entered, left in qs.values_list(
+            "person_id", "outside_person_id", "entered_at", "left_at"
+        ):
+            first, last = max(entered, start), min(left, end)
+            minutes = (last - first).total_seconds() / 60
+            if minutes < min_minutes:
+                continue
+            a = acc.get((pid, oid))
+            if a is None:
+                a = acc[(pid, oid)] = _Acc(first, last)
+            a.first, a.last = min(a.first, first), max(a.last, last)
+            a.minutes += minutes
+            if codes[venue_id] not in a.venues:
+                a.venues.append(codes[venue_id])
+    people = {
+        p.pk: p
+        for p in Person.objects.filter(pk__in={k[0] for k in acc if k[0]}).only(
+            "pk", "name", "document_masked", "phone_masked"
+        )
+    }
+    outside = {
+        o.pk: o
+        for o in OutsidePerson.objects.filter(pk__in={k[1] for k in acc if k[1]}).only(
+            "pk", "name", "document_masked", "phone_masked"
+        )
+    }
+    result = []
+    for (person_id, outside_id), a in acc.items():
+        who: Person | OutsidePerson = people[person_id] if person_id else outside[outside_id or 0]
+        result.append(
+            Present(
+                person_id=person_id,
+                outside_person_id=outside_id,
+                name=who.name,
+                document_masked=who.document_masked,
+                phone_masked=who.phone_masked,
+                in_registry=bool(person_id),
+                first=a.first,
+                last=a.last,
+                minutes=int(a.minutes),
+                venues=a.venues,
+            )
+        )
+    result.sort(key=lambda p: (-p.minutes, p.first))
+    return result
+
+
+def at_venue(
+    venue: Venue, start: dt.datetime, end: dt.datetime, min_minutes: int = 0
+) -> list[Present]:
+    """Who was at the venue between start and end, for at least min_minutes of that window."""
+    return _collect([(venue.pk, start, end)], min_minutes)
+
+
+def overlapping_person(
+    *,
+    person_id: int | None = None,
+    outside_person_id: int | None = None,
+    start: dt.datetime,
+    end: dt.datetime,
+    min_minutes: int = 0,
+) -> list[Present]:
+    """Who overlapped the person's check-ins between start and end."""
+    own = CheckIn.objects.of_subject(person_id, outside_person_id).overlapping(start, end)
+    windows = [
+        (v, max(s, start), min(e, end))
+        for v, s, e in own.values_list("venue_id", "entered_at", "left_at")
+    ]
+    exclude = Q(person_id=person_id) if person_id else Q(outside_person_id=outside_person_id)
+    return _collect(windows, min_minutes, exclude)

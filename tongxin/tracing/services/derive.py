@@ -1,0 +1,459 @@
+"""Deriving contact candidates. Nothing here is final: every candidate waits for an investigator.
+
+The rules come from the incident's policy edition:
+- household: co-residents of a case are at the edition's household level (密接);
+- building: households in the case's building (or stairwell) on the same floor or within the
+  edition's floor distances are at its floor level (次密接), the rest at its rest level (if any);
+  the floor is read from the room number (1803 → 18);
+- venue co-presence: a check-in overlapping one of the case's stays at the same venue for at
+  least the edition's minimum minutes, within the exposure window → 密接;
+- 次密接: the household and venue rules applied to a confirmed 密接, from their first exposure
+  until they were isolated (or now, if they are not yet).
+"""
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from tongxin.audit.models import AuditAction
+from tongxin.audit.services import record_many
+from tongxin.people.models import Person
+from tongxin.places.models import Place, PlaceKind
+from tongxin.tracing.models import (
+    LEVEL_RANK,
+    Case,
+    CheckIn,
+    Contact,
+    ContactStatus,
+    ExposureType,
+    Level,
+    Management,
+    Stay,
+)
+from tongxin.tracing.services.rules import (
+    building_rule,
+    exposure_window_days,
+    venue_min_minutes,
+)
+
+KIND_DEPTH_BUILDING = 5
+
+
+def floor_of(room: str) -> int | None:
+    """The floor of a room number: 1803 → 18, 302 → 3, "12-03" → 12, B1201 → 12; a number of
+    one or two digits (a rural house, a bungalow) has no floor."""
+    text = (room or "").strip()
+    m = re.match(r"^\D*(\d+)\s*[-－—]\s*\d+", text)
+    if m:
+        return int(m.group(1))
+    m = re.search(r"(\d{3,})", text)
+    if not m:
+        return None
+    return int(m.group(1)) // 100
+
+
+def minutes_between(start: dt.datetime, end: dt.datetime) -> float:
+    return (end - start).total_seconds() / 60
+
+
+@dataclass
+class Found:
+    """A candidate before it is stored: one person, one exposure type, one source."""
+
+    person_id: int | None
+    outside_person_id: int | None
+    level: str
+    exposure_type: str
+    first: dt.datetime
+    last: dt.datetime
+    reason: str
+    rule: str
+    minutes: float = 0.0
+
+    @property
+    def key(self) -> tuple[int | None, int | None, str]:
+        return (self.person_id, self.outside_person_id, self.exposure_type)
+
+
+@dataclass
+class Subject:
+    """Whose exposures are being followed: a case, or a confirmed 密接 (for 次密接)."""
+
+    incident_id: int
+    person_id: int | None
+    outside_person_id: int | None
+    start: dt.datetime
+    end: dt.datetime
+    stays: list[tuple[int, dt.datetime, dt.datetime]] = field(default_factory=list)
+    household: Place | None = None
+
+
+def case_window(case: Case) -> tuple[dt.datetime, dt.datetime]:
+    """From the edition's days before onset (or before the first positive sample of an
+    asymptomatic case) until the case was reported (taken into care)."""
+    days = exposure_window_days(case.incident.policy_edition)
+    if case.onset_date:
+        anchor = case.onset_date
+    else:
+        anchor = timezone.localtime(case.first_positive_at or case.reported_at).date()
+    start = timezone.make_aware(dt.datetime.combine(anchor - dt.timedelta(days=days), dt.time.min))
+    end = max(case.reported_at, case.first_positive_at or case.reported_at)
+    return start, end
+
+
+def secondary_window(
+    m: Management, now: dt.datetime | None = None
+) -> tuple[dt.datetime, dt.datetime]:
+    """A 密接's window for 次密接: from their first exposure until they were isolated."""
+    assert m.first_exposure is not None
+    return m.first_exposure, m.isolated_at or now or timezone.now()
+
+
+def _stays_of(
+    person_id: int | None,
+    outside_person_id: int | None,
+    start: dt.datetime,
+    end: dt.datetime,
+    extra: Iterable[Stay],
+) -> list[tuple[int, dt.datetime, dt.datetime]]:
+    """Venue stays in the window: the timeline entered (and pre-filled) by the investigator plus
+    the person's own check-ins, clipped to the window, without duplicates."""
+    stays: set[tuple[int, dt.datetime, dt.datetime]] = set()
+    from_checkins: set[int] = set()
+    for s in extra:
+        if s.venue_id is None or s.ended_at <= start or s.started_at >= end:
+            continue
+        stays.add((s.venue_id, max(s.started_at, start), min(s.ended_at, end)))
+        if s.from_checkin_id:
+            from_checkins.add(s.from_checkin_id)
+    rows = (
+        CheckIn.objects.of_subject(person_id, outside_person_id)
+        .overlapping(start, end)
+        .values_list("pk", "venue_id", "entered_at", "left_at")
+    )
+    for pk, venue_id, entered, left in rows:
+        if pk not in from_checkins:
+            stays.add((venue_id, max(entered, start), min(left, end)))
+    return sorted(stays, key=lambda s: (s[1], s[0]))
+
+
+def _household_of(person_id: int | None) -> Place | None:
+    if not person_id:
+        return None
+    person = Person.objects.select_related("household").filter(pk=int(person_id)).first()
+    return person.household if person else None
+
+
+def _excluded_people(incident_id: int) -> set[int]:
+    """People who are cases themselves are followed as cases, not as contacts."""
+    return set(
+        Case.objects.filter(incident_id=incident_id, person__isnull=False).values_list(
+            "person_id", flat=True
+        )
+    )
+
+
+def _household_rule(subject: Subject, level: str, reason: str) -> list[Found]:
+    if subject.household is None or not level:
+        return []
+    found = []
+    for pk in (
+        Person.objects.filter(household=subject.household)
+        .exclude(pk=subject.person_id or 0)
+        .values_list("pk", flat=True)
+    ):
+        found.append(
+            Found(
+                pk,
+                None,
+                level,
+                ExposureType.HOUSEHOLD,
+                subject.start,
+                subject.end,
+                reason,
+                "household",
+            )
+        )
+    return found
+
+
+def _building_rule(subject: Subject, edition: object) -> list[Found]:
+    home = subject.household
+    if home is None:
+        return []
+    rule = building_rule(edition)  # type: ignore[arg-type]
+    if not rule.floor_level and not rule.rest_level:
+        return []
+    if rule.scope == "stairwell" and home.parent and home.parent.kind == PlaceKind.STAIRWELL:
+        scope_path = home.parent.path
+    else:
+        scope_path = home.path[: KIND_DEPTH_BUILDING * Place.steplen]
+    if len(scope_path) >= len(home.path):
+        return []  # a household not under a building
+    own_floor = floor_of(home.name) if home.name else None
+    if own_floor is None:
+        own_floor = floor_of(home.key)
+    neighbours = Place.objects.filter(
+        path__startswith=scope_path, kind=PlaceKind.HOUSEHOLD
+    ).exclude(pk=home.pk)
+    levels: dict[int, tuple[str, str]] = {}
+    for h in neighbours.only("pk", "name", "key"):
+        floor = floor_of(h.name) if h.name else None
+        if floor is None:
+            floor = floor_of(h.key)
+        near = (
+            own_floor is not None
+            and floor is not None
+            and own_floor - rule.floors_below <= floor <= own_floor + rule.floors_above
+        )
+        if near and rule.floor_level:
+            levels[h.pk] = (rule.floor_level, f"同楼幢{floor}层（相距{abs(floor - own_floor)}层）")  # type: ignore[operator]
+        elif not near and rule.rest_level:
+            levels[h.pk] = (rule.rest_level, "同楼幢其他楼层")
+    if not levels:
+        return []
+    found = []
+    for pk, household_id in Person.objects.filter(household_id__in=levels).values_list(
+        "pk", "household_id"
+    ):
+        level, reason = levels[household_id]
+        found.append(
+            Found(
+                pk,
+                None,
+                level,
+                ExposureType.BUILDING,
+                subject.start,
+                subject.end,
+                reason,
+                "building",
+            )
+        )
+    return found
+
+
+def _venue_rule(subject: Subject, level: str, min_minutes: int, who: str) -> list[Found]:
+    found: dict[tuple[int | None, int | None], Found] = {}
+    for venue_id, start, end in subject.stays:
+        rows = CheckIn.objects.filter(
+            venue_id=venue_id, entered_at__lt=end, left_at__gt=start
+        ).values_list("person_id", "outside_person_id", "entered_at", "left_at")
+        for person_id, outside_id, entered, left in rows:
+            if (person_id and person_id == subject.person_id) or (
+                outside_id and outside_id == subject.outside_person_id
+            ):
+                continue
+            first, last = max(entered, start), min(left, end)
+            minutes = minutes_between(first, last)
+            if minutes < min_minutes:
+                continue
+            key = (person_id, outside_id)
+            reason = f"与{who}同一场所停留重叠{int(minutes)}分钟"
+            f = found.get(key)
+            if f is None:
+                found[key] = Found(
+                    person_id,
+                    outside_id,
+                    level,
+                    ExposureType.VENUE,
+                    first,
+                    last,
+                    reason,
+                    "venue",
+                    minutes,
+                )
+            else:
+                f.first, f.last = min(f.first, first), max(f.last, last)
+                if minutes > f.minutes:
+                    f.minutes, f.reason = minutes, reason
+    return list(found.values())
+
+
+def _merge(found: Iterable[Found]) -> list[Found]:
+    merged: dict[tuple[int | None, int | None, str], Found] = {}
+    for f in found:
+        have = merged.get(f.key)
+        if have is None:
+            merged[f.key] = f
+            continue
+        have.first, have.last = min(have.first, f.first), max(have.last, f.last)
+        if LEVEL_RANK[f.level] > LEVEL_RANK[have.level]:
+            have.level, have.reason, have.rule = f.level, f.reason, f.rule
+    return list(merged.values())
+
+
+def find_for_case(case: Case) -> list[Found]:
+    """The first-degree candidates of a case, by the edition's rules (not stored)."""
+    edition = case.incident.policy_edition
+    start, end = case_window(case)
+    subject = Subject(
+        incident_id=case.incident_id,
+        person_id=case.person_id,
+        outside_person_id=case.outside_person_id,
+        start=start,
+        end=end,
+        household=_household_of(case.person_id),
+    )
+    subject.stays = _stays_of(case.person_id, case.outside_person_id, start, end, case.stays.all())
+    rule = building_rule(edition)
+    found = _household_rule(subject, rule.household_level, "与病例共同居住")
+    found += _building_rule(subject, edition)
+    found += _venue_rule(subject, Level.CLOSE, venue_min_minutes(edition), "病例")
+    excluded = _excluded_people(case.incident_id)
+    return _merge(f for f in found if f.person_id not in excluded)
+
+
+def find_for_close_contact(m: Management, now: dt.datetime | None = None) -> list[Found]:
+    """The 次密接 candidates of a confirmed 密接: exposed to them from their first exposure until
+    they were isolated (household and venue rules on their stays)."""
+    edition = m.incident.policy_edition
+    start, end = secondary_window(m, now)
+    if end <= start:
+        return []
+    subject = Subject(
+        incident_id=m.incident_id,
+        person_id=m.person_id,
+        outside_person_id=m.outside_person_id,
+        start=start,
+        end=end,
+        household=_household_of(m.person_id),
+    )
+    subject.stays = _stays_of(m.person_id, m.outside_person_id, start, end, m.stays.all())
+    found = _household_rule(subject, Level.SECONDARY, "与密接共同居住")
+    found += _venue_rule(subject, Level.SECONDARY, venue_min_minutes(edition), "密接")
+    excluded = _excluded_people(m.incident_id)
+    already_close = set(
+        Management.objects.filter(incident_id=m.incident_id, level=Level.CLOSE)
+        .exclude(person__isnull=True)
+        .values_list("person_id", flat=True)
+    ) | set(
+        Contact.objects.filter(incident_id=m.incident_id, level=Level.CLOSE)
+        .exclude(status=ContactStatus.REJECTED)
+        .values_list("management__person_id", flat=True)
+    )
+    return _merge(
+        f
+        for f in found
+        if f.person_id not in excluded and (f.person_id is None or f.person_id not in already_close)
+    )
+
+
+def _managements(
+    incident_id: int, found: list[Found]
+) -> dict[tuple[int | None, int | None], Management]:
+    """Each candidate's management record, creating the missing ones in one insert."""
+    person_ids = {f.person_id for f in found if f.person_id}
+    outside_ids = {f.outside_person_id for f in found if f.outside_person_id and not f.person_id}
+    existing = Management.objects.filter(incident_id=incident_id).filter(
+        Q(person_id__in=person_ids) | Q(outside_person_id__in=outside_ids)
+    )
+    by_key = {(m.person_id, m.outside_person_id if not m.person_id else None): m for m in existing}
+    homes = {
+        pk: (hid, path)
+        for pk, hid, path in Person.objects.filter(pk__in=person_ids).values_list(
+            "pk", "household_id", "household__path"
+        )
+    }
+    new = []
+    for pid in person_ids:
+        if (pid, None) not in by_key:
+            hid, path = homes[pid]
+            new.append(
+                Management(incident_id=incident_id, person_id=pid, household_id=hid, path=path)
+            )
+    for oid in outside_ids:
+        if (None, oid) not in by_key:
+            new.append(Management(incident_id=incident_id, outside_person_id=oid))
+    if new:
+        Management.objects.bulk_create(new, batch_size=1000)
+        record_many((AuditAction.CREATE, m, {"status": m.status}) for m in new if m.pk)
+        existing = Management.objects.filter(incident_id=incident_id).filter(
+            Q(person_id__in=person_ids) | Q(outside_person_id__in=outside_ids)
+        )
+        by_key = {
+            (m.person_id, m.outside_person_id if not m.person_id else None): m for m in existing
+        }
+    return by_key
+
+
+@transaction.atomic
+def store(
+    incident_id: int,
+    found: list[Found],
+    *,
+    source_case: Case | None = None,
+    source_management: Management | None = None,
+) -> list[Contact]:
+    """Store candidates as contacts waiting for confirmation. Deriving again updates the
+    candidates still waiting and leaves confirmed or rejected links as they are."""
+    if not found:
+        return []
+    managements = _managements(incident_id, found)
+    source = (
+        Q(source_case=source_case)
+        if source_case is not None
+        else Q(source_management=source_management)
+    )
+    existing = {
+        (c.management_id, c.exposure_type): c
+        for c in Contact.objects.filter(source).filter(
+            management__in=[m.pk for m in managements.values()]
+        )
+    }
+    new, changed, result = [], [], []
+    for f in found:
+        m = managements[(f.person_id, None if f.person_id else f.outside_person_id)]
+        c = existing.get((m.pk, f.exposure_type))
+        if c is None:
+            c = Contact(
+                incident_id=incident_id,
+                management=m,
+                source_case=source_case,
+                source_management=source_management,
+                exposure_type=f.exposure_type,
+                first_exposure=f.first,
+                last_exposure=f.last,
+                level=f.level,
+                reason=f.reason[:300],
+                rule=f.rule,
+            )
+            new.append(c)
+        elif c.status == ContactStatus.CANDIDATE and (
+            (c.first_exposure, c.last_exposure, c.level, c.reason)
+            != (f.first, f.last, f.level, f.reason)
+        ):
+            c.first_exposure, c.last_exposure, c.level, c.reason = (
+                f.first,
+                f.last,
+                f.level,
+                f.reason[:300],
+            )
+            changed.append(c)
+        result.append(c)
+    if new:
+        Contact.objects.bulk_create(new, batch_size=1000)
+        record_many(
+            (AuditAction.CREATE, c, {"level": c.level, "status": c.status}) for c in new if c.pk
+        )
+    if changed:
+        Contact.objects.bulk_update(changed, ["first_exposure", "last_exposure", "level", "reason"])
+    return result
+
+
+def derive_for_case(case: Case, now: dt.datetime | None = None) -> list[Contact]:
+    """Every candidate of a case: its first-degree contacts and, for each of its confirmed
+    密接, their 次密接."""
+    contacts = store(case.incident_id, find_for_case(case), source_case=case)
+    close = Management.objects.filter(
+        contacts__source_case=case,
+        contacts__status=ContactStatus.CONFIRMED,
+        contacts__level=Level.CLOSE,
+    ).distinct()
+    for m in close.select_related("incident__policy_edition"):
+        contacts += store(case.incident_id, find_for_close_contact(m, now), source_management=m)
+    return contacts

@@ -1,0 +1,105 @@
+"""Reading the spreadsheets tracing imports (check-ins, venues, line listings, 协查 lists):
+.xlsx or .csv (UTF-8 or GBK), the header row found by its names among the first rows."""
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from collections.abc import Iterator
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from tongxin.imports.readers import decode_text
+
+
+class SheetError(ValueError):
+    """A file that cannot be read at all (message in Chinese, for the user)."""
+
+
+def header_key(value: Any) -> str:
+    text = unicodedata.normalize("NFKC", str(value or "")).lower()
+    return re.sub(r"[\s*（）()_:：]", "", text)
+
+
+def cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def _raw_rows(data: bytes, name: str) -> Iterator[list[Any]]:
+    if name.lower().endswith((".xlsx", ".xlsm")):
+        import openpyxl
+
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception:
+            raise SheetError(_("无法读取该 Excel 文件")) from None
+        try:
+            for row in book.worksheets[0].iter_rows(values_only=True):
+                yield list(row)
+        finally:
+            book.close()
+        return
+    try:
+        text = decode_text(data)
+    except Exception:
+        raise SheetError(_("无法识别文件编码，请另存为 UTF-8 的 CSV 文件")) from None
+    yield from (list(r) for r in csv.reader(io.StringIO(text, newline="")))
+
+
+def read_rows(
+    data: bytes, name: str, synonyms: dict[str, tuple[str, ...]], required: tuple[str, ...]
+) -> Iterator[dict[str, Any]]:
+    """Each data row as {canonical key: cell value, "_row": its row number in the file}."""
+    lookup = {header_key(s): key for key, names in synonyms.items() for s in names}
+    rows = _raw_rows(data, name)
+    keys: list[str | None] | None = None
+    for number, values in enumerate(rows, start=1):
+        if keys is None:
+            found = [lookup.get(header_key(v)) for v in values]
+            if all(r in found for r in required):
+                keys = found
+            elif number >= 10:
+                break
+            continue
+        if all(cell(v) == "" for v in values):
+            continue
+        item: dict[str, Any] = {"_row": number}
+        for key, value in zip(keys, values, strict=False):
+            if key and key not in item:
+                item[key] = value
+        yield item
+    if keys is None:
+        names = "、".join(f"“{synonyms[r][0]}”" for r in required)
+        raise SheetError(_("找不到表头：需要%(names)s等列") % {"names": names})
+
+
+def parse_time(value: Any) -> "dt.datetime | None":
+    """A cell or an API value as an aware datetime (naive values are in the county's zone):
+    a datetime, "2022-03-09 10:05[:00]", "2022/3/9 10:05" or ISO 8601."""
+    from django.utils import timezone
+
+    if isinstance(value, dt.datetime):
+        parsed = value
+    elif isinstance(value, dt.date):
+        parsed = dt.datetime.combine(value, dt.time())
+    else:
+        text = cell(value).replace("/", "-").replace("T", " ")
+        if not text:
+            return None
+        m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})[ ]+(\d{1,2}):(\d{2})(?::(\d{2}))?(.*)", text)
+        if m:
+            y, mo, d, h, mi, s, rest = m.groups()
+            text = f"{y}-{int(mo):02d}-{int(d):02d}T{int(h):02d}:{mi}:{s or '00'}{rest.strip()}"
+        try:
+            parsed = dt.datetime.fromisoformat(text)
+        except ValueError:
+            return None
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed
