@@ -76,6 +76,9 @@ def start_stay(stay: Stay, at: dt.datetime) -> Stay:
         reason=_("入住（%(edition)s）") % {"edition": edition},
     )  # fmt: skip
     TransferEntry.objects.filter(pk=entry.pk).update(status=EntryStatus.ISOLATED)
+    from tongxin.isolation.services.tracing_feed import report_isolated
+
+    report_isolated(entry, at)
     return stay
 
 

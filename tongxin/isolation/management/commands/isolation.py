@@ -6,6 +6,7 @@
     tongxin isolation batch BATCH --json                # head counts and whether they reconcile
     tongxin isolation release-due --date 2022-03-18 --json
     tongxin isolation sweep                             # escalate the long unreachable (cron)
+    tongxin isolation feed [--incident ID]              # tracing's due contacts onto the list
 
 BATCH is a batch's id or code. Commands act as --user (or the command line) in the audit trail.
 """
@@ -78,7 +79,9 @@ class Command(BaseCommand):
         due.add_argument("--date", help=_("日期，默认今天"))
         due.add_argument("--incident")
         sweep = sub.add_parser("sweep", help=_("联系不上的人员超时上报"))
-        for p in (sites, listing, alloc, batch, due, sweep):
+        feed = sub.add_parser("feed", help=_("把流调确认的应集中隔离人员加入待转运名单"))
+        feed.add_argument("--incident")
+        for p in (sites, listing, alloc, batch, due, sweep, feed):
             p.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
             p.add_argument("--user", help=_("以该用户身份操作（审计）"))
 
@@ -121,6 +124,14 @@ class Command(BaseCommand):
             raise CommandError(_("无法识别的日期：%(raw)s（格式如 2022-03-18）") % {"raw": raw})
         incident = _incident(options.get("incident")) if options.get("incident") else None
         return {"date": day.isoformat(), "people": release_due(day, user, incident)}
+
+    def do_feed(self, user: Any, options: dict[str, Any]) -> Any:
+        from tongxin.isolation.services.tracing_feed import feed_transfer_list_from_tracing
+
+        incident = _incident(options.get("incident"))
+        if incident is None:
+            raise CommandError(_("没有进行中的响应事件"))
+        return feed_transfer_list_from_tracing(incident)
 
     def do_sweep(self, user: Any, options: dict[str, Any]) -> Any:
         return {"escalated": escalate_unreachable()}
