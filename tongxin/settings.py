@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "tongxin.care",
     "tongxin.security",
     "tongxin.tracing",
+    "tongxin.isolation",
     "tongxin.imports",
     "tongxin.web",
     "tongxin.demo",
@@ -269,3 +270,8 @@ LOGGING = {
         "django.request": {"filters": ["forbidden_one_line"]},
     },
 }
+
+# Centralized isolation: the reserve standard of isolation rooms per 10,000 residents, and the
+# minutes an unreachable person at pick-up waits before the grid and the command post are told.
+TONGXIN_ISOLATION_RESERVE_ROOMS_PER_10K = int(env("TONGXIN_ISOLATION_RESERVE_ROOMS_PER_10K", "20"))
+TONGXIN_ISOLATION_ESCALATION_MINUTES = int(env("TONGXIN_ISOLATION_ESCALATION_MINUTES", "30"))

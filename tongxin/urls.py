@@ -25,5 +25,6 @@ urlpatterns = [
     path("helpdesk/", include("tongxin.helpdesk.urls")),
     path("care/", include("tongxin.care.urls")),
     path("tracing/", include("tongxin.tracing.urls")),
+    path("isolation/", include("tongxin.isolation.urls")),
     path("", include("tongxin.web.urls")),
 ]

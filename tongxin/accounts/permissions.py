@@ -39,6 +39,9 @@ class Perm(StrEnum):
     VIEW_CASES = "view_cases"
     MANAGE_TRACING = "manage_tracing"
     VIEW_CONTACTS = "view_contacts"
+    PLAN_TRANSFERS = "plan_transfers"
+    WORK_ISOLATION = "work_isolation"
+    KEEP_HOME_WATCH = "keep_home_watch"
 
 
 _ALL_ROLES: set[str] = set(Role)
@@ -96,6 +99,9 @@ GRANTS: dict[Perm, set[str]] = {  # type: ignore[dict-item]  # Role members are 
     Perm.VIEW_CONTACTS: {
         Role.COMMAND_POST, Role.INVESTIGATOR, Role.UNIT_LEADER, Role.GRID_STAFF, Role.TRANSFER,
     },
+    Perm.PLAN_TRANSFERS: {Role.COMMAND_POST},
+    Perm.WORK_ISOLATION: {Role.COMMAND_POST, Role.TRANSFER},
+    Perm.KEEP_HOME_WATCH: {Role.COMMAND_POST, Role.UNIT_LEADER, Role.GRID_STAFF},
 }  # fmt: skip
 
 

@@ -15,6 +15,7 @@ from tongxin.api.docs import OfflineSwagger
 from tongxin.api.helpdesk import router as helpdesk_router
 from tongxin.api.imports import exports_router
 from tongxin.api.imports import router as imports_router
+from tongxin.api.isolation import router as isolation_router
 from tongxin.api.places import router as places_router
 from tongxin.api.residents import router as residents_router
 from tongxin.api.sampling import router as sampling_router
@@ -43,6 +44,7 @@ api.add_router("/sampling/", sampling_router)
 api.add_router("/helpdesk/", helpdesk_router)
 api.add_router("/care/", care_router)
 api.add_router("/tracing/", tracing_router)
+api.add_router("/isolation/", isolation_router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -1,0 +1,447 @@
+"""Stays: intake with the edition snapshotted, the end date and its history, in-site tests
+through the sampling module, twice-daily health checks, release and the release notice."""
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tongxin.accounts.permissions import Perm, has_perm
+from tongxin.incidents.models import Incident
+from tongxin.isolation.models import (
+    BatchMember,
+    CheckSlot,
+    EndDateChange,
+    EntryStatus,
+    HealthCheck,
+    HomeWatch,
+    Level,
+    RoomStatus,
+    Site,
+    Stay,
+    StayStatus,
+    TransferEntry,
+    WatchKind,
+)
+from tongxin.isolation.services import IsolationError, NotAllowed
+from tongxin.isolation.services.rules import level_rule
+from tongxin.isolation.services.sites import set_rooms_status
+from tongxin.people.models import Person
+
+ISOLATION_ROUND_NAME = "集中隔离点核酸检测"
+
+
+# --- intake and the end date -----------------------------------------------------------------
+
+
+def _local_date(value: dt.datetime) -> dt.date:
+    return timezone.localdate(value)
+
+
+def end_date(rules: dict[str, Any], last_exposure: dt.datetime) -> dt.date:
+    """Centralized isolation ends `centralized_days` after the day of the last exposure."""
+    return _local_date(last_exposure) + dt.timedelta(days=int(rules.get("centralized_days", 0)))
+
+
+def schedule_dates(stay: Stay) -> list[dt.date]:
+    """Test day N is N days after the day of the last exposure (day 1 = the day after)."""
+    if stay.last_exposure is None:
+        return []
+    base = _local_date(stay.last_exposure)
+    return [base + dt.timedelta(days=int(d)) for d in stay.test_days]
+
+
+def start_stay(stay: Stay, at: dt.datetime) -> Stay:
+    """Intake: the stay snapshots the edition in force now for the person's level."""
+    entry = stay.entry
+    level = entry.companion_of.level if entry.companion_of is not None else entry.level
+    edition = stay.incident.policy_edition if stay.incident_id else entry.incident.policy_edition
+    rules = level_rule(edition, level)
+    stay.level = level
+    stay.rules = rules
+    stay.edition_code = edition.code
+    stay.last_exposure = entry.last_exposure or at
+    stay.intake_at = at
+    stay.ends_on = end_date(rules, stay.last_exposure)
+    stay.status = StayStatus.IN_SITE
+    stay.save()
+    EndDateChange.objects.create(
+        stay=stay, at=at, last_exposure=stay.last_exposure, ends_on=stay.ends_on,
+        reason=_("入住（%(edition)s）") % {"edition": edition},
+    )  # fmt: skip
+    TransferEntry.objects.filter(pk=entry.pk).update(status=EntryStatus.ISOLATED)
+    from tongxin.isolation.services.tracing_feed import report_isolated
+
+    report_isolated(entry, at)
+    return stay
+
+
+def admit(member: BatchMember, at: dt.datetime) -> Stay:
+    """The site received the person: their allocated stay starts (or one without a room yet)."""
+    stay = (
+        Stay.objects.filter(member=member, status=StayStatus.ALLOCATED)
+        .select_related("entry", "entry__companion_of", "incident__policy_edition")
+        .first()
+    )
+    if stay is None:
+        stay = Stay(
+            incident_id=member.batch.incident_id, entry=member.entry, member=member,
+            site_id=member.batch.site_id, level=member.entry.level,
+        )  # fmt: skip
+    return start_stay(stay, at)
+
+
+def cancel_allocations(member_ids: Iterable[int], by: Any = None) -> int:
+    """Rooms held for people who did not come go back to free."""
+    stays = list(
+        Stay.objects.filter(
+            member_id__in=list(member_ids), status=StayStatus.ALLOCATED
+        ).select_related("room")
+    )
+    for stay in stays:
+        stay.in_room, stay.status = False, StayStatus.CANCELLED
+        stay.save(update_fields=["in_room", "status"])
+    rooms = [s.room for s in stays if s.room is not None]
+    still = set(Stay.objects.filter(room__in=rooms, in_room=True).values_list("room_id", flat=True))
+    set_rooms_status(
+        [r for r in rooms if r.pk not in still], RoomStatus.FREE, by=by, reason=_("未到达")
+    )
+    return len(stays)
+
+
+def change_last_exposure(
+    stay: Stay, last_exposure: dt.datetime, reason: str, at: dt.datetime | None = None
+) -> bool:
+    """Recompute the end date from a new last exposure under the stay's own snapshot; keep the
+    history. Returns whether the end date moved."""
+    at = at or timezone.now()
+    if stay.status not in (StayStatus.IN_SITE, StayStatus.ALLOCATED):
+        return False
+    previous = stay.ends_on
+    stay.last_exposure = last_exposure
+    if stay.status == StayStatus.IN_SITE:
+        stay.ends_on = end_date(stay.rules, last_exposure)
+    stay.save(update_fields=["last_exposure", "ends_on"])
+    if stay.status == StayStatus.IN_SITE:
+        EndDateChange.objects.create(
+            stay=stay, at=at, last_exposure=last_exposure, ends_on=stay.ends_on,
+            previous_ends_on=previous, reason=reason[:200],
+        )  # fmt: skip
+        for companion in stay.companions.filter(status=StayStatus.IN_SITE):
+            change_last_exposure(companion, last_exposure, reason, at)
+    return previous != stay.ends_on
+
+
+def change_entry_exposure(
+    entry: TransferEntry, last_exposure: dt.datetime, reason: str
+) -> list[Stay]:
+    """A new last exposure for a listed person: the entry and every open stay follow."""
+    with transaction.atomic():
+        entry.last_exposure = last_exposure
+        entry.save(update_fields=["last_exposure"])
+        TransferEntry.objects.filter(companion_of=entry).update(last_exposure=last_exposure)
+        stays = list(
+            Stay.objects.filter(
+                entry=entry, status__in=[StayStatus.IN_SITE, StayStatus.ALLOCATED]
+            ).select_related("entry")
+        )
+        for stay in stays:
+            change_last_exposure(stay, last_exposure, reason)
+    return stays
+
+
+# --- in-site tests ----------------------------------------------------------------------------
+
+
+def site_round(incident: Incident, site: Site) -> tuple[Any, Any]:
+    """The incident's isolation testing round and the site as its test point (created once)."""
+    from tongxin.testing.models import RoundArea, RoundPoint, RoundStatus, TestPoint, TestRound
+
+    test_round = TestRound.objects.filter(incident=incident, name=ISOLATION_ROUND_NAME).first()
+    if test_round is None:
+        test_round = TestRound.objects.create(
+            incident=incident, name=ISOLATION_ROUND_NAME, starts_at=incident.started_at,
+            deadline=incident.started_at + dt.timedelta(days=3650), status=RoundStatus.ACTIVE,
+        )  # fmt: skip
+    if site.test_point_id is None:
+        site.test_point = TestPoint.objects.create(
+            name=site.name, place=site.place, address=site.address,
+            opens_at=dt.time(0, 0), closes_at=dt.time(23, 59), samplers=1,
+        )  # fmt: skip
+        site.save(update_fields=["test_point"])
+    RoundPoint.objects.get_or_create(round=test_round, point=site.test_point)
+    # The site's place is in the round's scope: the site's samplers (a unit assigned there)
+    # see the round and its point like any other.
+    RoundArea.objects.get_or_create(round=test_round, place=site.place)
+    return test_round, site.test_point
+
+
+def sample_in_site(
+    user: Any, stay: Stay, barcode: str, at: dt.datetime | None = None,
+    client_id: str | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """A single tube taken in the site, recorded through the sampling module."""
+    from tongxin.sampling.models import SampleSource
+    from tongxin.sampling.services.recording import NotAllowed as SamplingNotAllowed
+    from tongxin.sampling.services.recording import record_batch
+    from tongxin.testing.models import SamplingMode
+
+    if stay.status != StayStatus.IN_SITE:
+        raise IsolationError(_("该人员不在隔离中"))
+    if stay.entry.person_id is None:
+        raise IsolationError(_("登记名单外人员请先在居民名单中登记"))
+    test_round, point = site_round(stay.incident, stay.site)
+    # By document, as the site's scanner reads the card: the person lives outside the site's
+    # jurisdiction, so an id alone would be out of the sampler's reach. Never shown or logged.
+    person = Person.objects.only("document_type", "document_number").get(pk=stay.entry.person_id)
+    event = {
+        "id": client_id or str(uuid.uuid4()), "tube": barcode,
+        "document_type": person.document_type, "document_number": person.document_number,
+        "sampled_at": (at or timezone.now()).isoformat(),
+    }  # fmt: skip
+    try:
+        result = record_batch(
+            [event], user=user, source=SampleSource.POINT,
+            defaults={"round": test_round.pk, "point": point.pk, "tube_mode": SamplingMode.SINGLE},
+        )  # fmt: skip
+    except SamplingNotAllowed as exc:
+        raise NotAllowed(str(exc)) from exc
+    answer = result.results[0]
+    if answer["status"] == "refused":
+        raise IsolationError(answer.get("message") or answer.get("reason") or _("未能登记"))
+    return answer
+
+
+def last_tests(stays: list[Stay]) -> dict[int, dict[str, Any]]:
+    """Each stay's latest test since intake: {stay id: {tube, sampled_at, result}}. One query."""
+    from tongxin.sampling.models import SampleEvent
+
+    people = {s.entry.person_id: s for s in stays if s.entry.person_id and s.intake_at}
+    if not people:
+        return {}
+    since = min(s.intake_at for s in people.values() if s.intake_at)
+    rows = (
+        SampleEvent.objects.filter(person_id__in=list(people), sampled_at__gte=since)
+        .order_by("person_id", "-sampled_at")
+        .values("person_id", "sampled_at", "tube__barcode", "tube__result")
+    )
+    found: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        stay = people[row["person_id"]]
+        if stay.pk in found or stay.intake_at is None or row["sampled_at"] < stay.intake_at:
+            continue
+        found[stay.pk] = {
+            "tube": row["tube__barcode"], "sampled_at": row["sampled_at"],
+            "result": row["tube__result"] or "pending",
+        }  # fmt: skip
+    return found
+
+
+def final_test_check(stay: Stay, last: dict[str, Any] | None) -> str:
+    """Why the stay cannot be released yet on its tests ("" when it can): the latest test
+    must be taken on or after the final test day and be negative."""
+    dates = schedule_dates(stay)
+    if last is None:
+        return _("没有隔离期间的核酸检测记录")
+    if dates and _local_date(last["sampled_at"]) < max(dates):
+        return _("最后一次检测早于末次检测日（%(date)s）") % {"date": max(dates).isoformat()}
+    if last["result"] == "pending":
+        return _("末次检测结果未出")
+    if last["result"] != "negative":
+        return _("末次检测结果不是阴性")
+    return ""
+
+
+# --- release ----------------------------------------------------------------------------------
+
+
+def release_due(
+    on: dt.date, user: Any = None, incident: Incident | None = None
+) -> list[dict[str, Any]]:
+    """People whose centralized isolation ends on or before the day, with their last test and
+    whether they may go. Two queries."""
+    qs = Stay.objects.filter(status=StayStatus.IN_SITE, ends_on__lte=on)
+    if user is not None:
+        qs = qs.filter(pk__in=Stay.objects.visible_to(user).values("pk"))
+    if incident is not None:
+        qs = qs.filter(incident=incident)
+    stays = list(qs.select_related("entry", "site", "room").order_by("ends_on", "site__name", "pk"))
+    tests = last_tests(stays)
+    rows = []
+    for stay in stays:
+        last = tests.get(stay.pk)
+        blocked = final_test_check(stay, last)
+        rows.append(
+            {
+                "stay": stay.pk,
+                "name": stay.entry.name,
+                "document_masked": stay.entry.document_masked,
+                "level": stay.level,
+                "site": stay.site.name,
+                "room": stay.room.number if stay.room else None,
+                "ends_on": stay.ends_on.isoformat() if stay.ends_on else None,
+                "edition": stay.edition_code,
+                "last_test": None
+                if last is None
+                else {
+                    "tube": last["tube"],
+                    "result": last["result"],
+                    "sampled_at": timezone.localtime(last["sampled_at"]).isoformat(),
+                },
+                "may_release": not blocked,
+                "blocked_because": blocked or None,
+            }
+        )
+    return rows
+
+
+def can_work_site(user: Any, site: Site) -> bool:
+    from tongxin.isolation.services.batches import is_planner, is_site_staff
+
+    return has_perm(user, Perm.WORK_ISOLATION) and (is_planner(user) or is_site_staff(user, site))
+
+
+def visible_stay(user: Any, pk: int) -> Stay:
+    stay = (
+        Stay.objects.visible_to(user)
+        .select_related("entry", "site", "room", "incident")
+        .filter(pk=pk)
+        .first()
+    )
+    if stay is None:
+        raise Http404
+    return stay
+
+
+def release(user: Any, stay: Stay, at: dt.datetime | None = None) -> Stay:
+    """解除隔离: due, final test negative; the person goes to home monitoring on their grid's
+    list with the remaining days and tests; the room goes to cleaning."""
+    if user is not None and not can_work_site(user, stay.site):
+        raise NotAllowed(_("只有本隔离点的工作人员可以解除隔离"))
+    at = at or timezone.now()
+    with transaction.atomic():
+        stay = (
+            Stay.objects.select_for_update(of=("self",))
+            .select_related("entry", "room")
+            .get(pk=stay.pk)
+        )
+        if stay.status != StayStatus.IN_SITE:
+            raise IsolationError(_("该人员不在隔离中"))
+        if stay.companion_of_id:
+            raise IsolationError(_("陪护人员随未成年人一同解除"))
+        if stay.ends_on is None or stay.ends_on > _local_date(at):
+            raise IsolationError(_("集中隔离 %(date)s 期满，尚未到期") % {"date": stay.ends_on})
+        blocked = final_test_check(stay, last_tests([stay]).get(stay.pk))
+        if blocked:
+            raise IsolationError(_("不能解除隔离：%(why)s") % {"why": blocked})
+        released = [stay, *stay.companions.filter(status=StayStatus.IN_SITE).select_related(
+            "entry", "room")]  # fmt: skip
+        for s in released:
+            s.status, s.released_at, s.in_room = StayStatus.RELEASED, at, False
+            s.released_by = user if getattr(user, "pk", None) else None
+            s.save(update_fields=["status", "released_at", "in_room", "released_by"])
+            _home_after(s, at)
+        if stay.room is not None and not Stay.objects.filter(room=stay.room, in_room=True).exists():
+            set_rooms_status([stay.room], RoomStatus.CLEANING, by=user, reason=_("解除隔离"))
+    return stay
+
+
+def _home_after(stay: Stay, at: dt.datetime) -> HomeWatch | None:
+    rules = stay.rules or {}
+    days = int(rules.get("home_days") or 0)
+    entry = stay.entry
+    if days <= 0 or entry.person_id is None:
+        return None
+    start = _local_date(at)
+    return HomeWatch.objects.create(
+        incident_id=stay.incident_id, person_id=entry.person_id,
+        household_id=entry.household_id or Person.objects.get(pk=entry.person_id).household_id,
+        kind=rules.get("home_kind") or WatchKind.HOME_MONITORING, stay=stay, level=stay.level,
+        starts_on=start, ends_on=start + dt.timedelta(days=days),
+        test_dates=[
+            (start + dt.timedelta(days=int(d))).isoformat()
+            for d in rules.get("home_test_days") or []
+        ],
+    )  # fmt: skip
+
+
+def move_out(user: Any, stay: Stay, reason: str, at: dt.datetime | None = None) -> Stay:
+    """The person leaves the site otherwise (to hospital as a case, …): the room is cleaned."""
+    if user is not None and not can_work_site(user, stay.site):
+        raise NotAllowed(_("只有本隔离点的工作人员可以办理"))
+    at = at or timezone.now()
+    with transaction.atomic():
+        stay.status, stay.in_room, stay.left_reason, stay.released_at = (
+            StayStatus.TRANSFERRED, False, reason[:255], at,
+        )  # fmt: skip
+        stay.save(update_fields=["status", "in_room", "left_reason", "released_at"])
+        if stay.room and not Stay.objects.filter(room=stay.room, in_room=True).exists():
+            set_rooms_status([stay.room], RoomStatus.CLEANING, by=user, reason=reason)
+    return stay
+
+
+# --- health checks ----------------------------------------------------------------------------
+
+FEVER = Decimal("37.3")
+
+
+def record_health_check(
+    user: Any, stay: Stay, *, temperature: Any, symptoms: Iterable[str] = (),
+    slot: str | None = None, at: dt.datetime | None = None, client_id: str | None = None,
+) -> tuple[HealthCheck, bool]:  # fmt: skip
+    """One of the twice-daily checks; idempotent by the client's id (and one per half-day)."""
+    if user is not None and not can_work_site(user, stay.site):
+        raise NotAllowed(_("只有本隔离点的工作人员可以登记健康监测"))
+    if stay.status != StayStatus.IN_SITE:
+        raise IsolationError(_("该人员不在隔离中"))
+    try:
+        value = Decimal(str(temperature)).quantize(Decimal("0.1"))
+    except (InvalidOperation, ValueError) as exc:
+        raise IsolationError(_("体温无效")) from exc
+    if not Decimal("34.0") <= value <= Decimal("43.0"):
+        raise IsolationError(_("体温应在 34.0–43.0 ℃ 之间"))
+    at = at or timezone.now()
+    local = timezone.localtime(at)
+    slot = slot or (CheckSlot.MORNING if local.hour < 12 else CheckSlot.AFTERNOON)
+    uid = uuid.UUID(client_id) if client_id else uuid.uuid4()
+    existing = HealthCheck.objects.filter(client_id=uid).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            check = HealthCheck.objects.create(
+                client_id=uid, stay=stay, date=local.date(), slot=slot, temperature=value,
+                symptoms=[str(s)[:40] for s in symptoms if str(s).strip()], at=at,
+                by=user if getattr(user, "pk", None) else None,
+            )  # fmt: skip
+    except IntegrityError as exc:
+        raise IsolationError(_("该时段已登记过健康监测")) from exc
+    return check, True
+
+
+def floor_sheet(site: Site, floor: int, on: dt.date) -> list[dict[str, Any]]:
+    """The floor's people with today's two checks, for the phone page."""
+    stays = list(
+        Stay.objects.filter(site=site, room__floor=floor, status=StayStatus.IN_SITE)
+        .select_related("entry", "room")
+        .order_by("room__number", "pk")
+    )
+    checks = {(c.stay_id, c.slot): c for c in HealthCheck.objects.filter(stay__in=stays, date=on)}
+    return [
+        {
+            "stay": s,
+            "am": checks.get((s.pk, CheckSlot.MORNING)),
+            "pm": checks.get((s.pk, CheckSlot.AFTERNOON)),
+        }
+        for s in stays
+    ]
+
+
+def level_label(level: str) -> str:
+    return str(Level(level).label) if level in Level.values else level
