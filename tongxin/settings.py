@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "tongxin.sampling",
     "tongxin.helpdesk",
     "tongxin.care",
+    "tongxin.workforce",
+    "tongxin.supplies",
     "tongxin.imports",
     "tongxin.web",
     "tongxin.demo",

@@ -36,6 +36,11 @@ class Perm(StrEnum):
     MANAGE_SAMPLING = "manage_sampling"
     HANDOVER_SAMPLES = "handover_samples"
     VIEW_RECALLS = "view_recalls"
+    VIEW_WORKFORCE = "view_workforce"
+    MANAGE_WORKFORCE = "manage_workforce"
+    VIEW_SUPPLIES = "view_supplies"
+    MANAGE_SUPPLIES = "manage_supplies"
+    DELIVER_SUPPLIES = "deliver_supplies"
 
 
 _ALL_ROLES: set[str] = set(Role)
@@ -85,6 +90,15 @@ GRANTS: dict[Perm, set[str]] = {  # type: ignore[dict-item]  # Role members are 
     Perm.VIEW_GREEN_RUNS: {
         Role.COMMAND_POST, Role.UNIT_LEADER, Role.GRID_STAFF, Role.HELPDESK, Role.TRANSFER,
         Role.SUPPORT_TEAM,
+    },
+    Perm.VIEW_WORKFORCE: {
+        Role.COMMAND_POST, Role.UNIT_LEADER, Role.TEST_POINT, Role.TRANSFER, Role.SUPPORT_TEAM,
+    },
+    Perm.MANAGE_WORKFORCE: {Role.COMMAND_POST, Role.UNIT_LEADER},
+    Perm.VIEW_SUPPLIES: {Role.COMMAND_POST, Role.UNIT_LEADER, Role.GRID_STAFF, Role.SUPPORT_TEAM},
+    Perm.MANAGE_SUPPLIES: {Role.COMMAND_POST, Role.SUPPORT_TEAM},
+    Perm.DELIVER_SUPPLIES: {
+        Role.COMMAND_POST, Role.UNIT_LEADER, Role.GRID_STAFF, Role.SUPPORT_TEAM,
     },
 }  # fmt: skip
 

@@ -204,3 +204,14 @@ def household_counts(places: Iterable[Place], user: Any) -> dict[int, int]:
 def child_place(parent: Place, kind: str, key: str, name: str, **extra: Any) -> Place:
     """Find or create one child (for single edits; use PlaceTree for many)."""
     return PlaceTree().child(parent, kind, key, name, **extra)
+
+
+def find_node(raw: str, kind: str | None = None) -> Place | None:
+    """A place named on a command line: its id, its full address or its name (of `kind`)."""
+    places = Place.objects.filter(kind=kind) if kind else Place.objects.all()
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    if raw.isdigit():
+        return places.filter(pk=int(raw)).first()
+    return places.filter(address=raw).first() or places.filter(name=raw).first()
