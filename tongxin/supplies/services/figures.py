@@ -26,9 +26,7 @@ def figures(
     )
     low = sum(1 for b in balances if b["item__low_stock_at"] and b["n"] < b["item__low_stock_at"])
     requests = SupplyRequest.objects.filter(incident=incident, requested_at__lte=at)
-    deliveries = HouseholdDelivery.objects.filter(
-        round__incident=incident, round__created_at__lte=at
-    )
+    deliveries = HouseholdDelivery.objects.filter(round__incident=incident)
     if area is not None:
         requests = requests.filter(warehouse__place__path__startswith=area.path)
         deliveries = deliveries.filter(household__path__startswith=area.path)
@@ -36,8 +34,8 @@ def figures(
     household = deliveries.aggregate(
         households=Count("id"),
         delivered=Count("id", filter=done),
-        packages=Sum("packages"),
-        packages_delivered=Sum("packages", filter=done),
+        package_total=Sum("packages"),
+        package_delivered=Sum("packages", filter=done),
     )
     return {
         "low_stock_items": low,
@@ -51,8 +49,8 @@ def figures(
         "household_deliveries": {
             "households": household["households"] or 0,
             "delivered": household["delivered"] or 0,
-            "packages": household["packages"] or 0,
-            "packages_delivered": household["packages_delivered"] or 0,
+            "packages": household["package_total"] or 0,
+            "packages_delivered": household["package_delivered"] or 0,
         },
         "help_requests_fulfilled": deliveries.filter(done, help_request__isnull=False).count(),
     }
