@@ -18,6 +18,8 @@ from tongxin.api.imports import router as imports_router
 from tongxin.api.places import router as places_router
 from tongxin.api.residents import router as residents_router
 from tongxin.api.sampling import router as sampling_router
+from tongxin.api.supplies import router as supplies_router
+from tongxin.api.workforce import router as workforce_router
 from tongxin.people.services import PermissionDenied
 
 api = NinjaAPI(
@@ -41,6 +43,8 @@ api.add_router("/exports/", exports_router)
 api.add_router("/sampling/", sampling_router)
 api.add_router("/helpdesk/", helpdesk_router)
 api.add_router("/care/", care_router)
+api.add_router("/workforce/", workforce_router)
+api.add_router("/supplies/", supplies_router)
 
 
 @api.exception_handler(AuthenticationError)
