@@ -60,7 +60,8 @@ def test_a_user_without_a_member_record_is_404(incident) -> None:
 
 
 def test_coverage_is_scoped_to_the_posts_the_caller_sees(incident, town, chief) -> None:
-    from tongxin.factories import UnitFactory, assign as give
+    from tongxin.factories import UnitFactory
+    from tongxin.factories import assign as give
 
     make_shift(make_post(incident, "阳光点", place=town.sunny), local(6, 5))
     make_shift(make_post(incident, "南山点", place=town.far), local(6, 5))
