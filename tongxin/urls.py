@@ -16,5 +16,8 @@ urlpatterns = [
     path("help/", include("tongxin.helpdesk.public_urls")),
     path("helpdesk/", include("tongxin.helpdesk.urls")),
     path("care/", include("tongxin.care.urls")),
+    path("volunteer/", include("tongxin.workforce.public_urls")),
+    path("workforce/", include("tongxin.workforce.urls")),
+    path("supplies/", include("tongxin.supplies.urls")),
     path("", include("tongxin.web.urls")),
 ]

@@ -29,6 +29,10 @@ class Line:
     def gap(self) -> int:
         return max(self.demand - self.assigned, 0)
 
+    @property
+    def label(self) -> str:
+        return str(QUALIFICATION_NAMES.get(self.qualification, self.qualification))
+
 
 @dataclass
 class ShiftCoverage:

@@ -32,6 +32,12 @@ class Proposal:
     qualification: str
     near: bool
 
+    @property
+    def label(self) -> str:
+        from tongxin.workforce.services.coverage import QUALIFICATION_NAMES
+
+        return str(QUALIFICATION_NAMES.get(self.qualification, self.qualification))
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "shift": self.shift_id, "post": self.post, "member": self.member_id,
