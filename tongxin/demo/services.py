@@ -371,6 +371,11 @@ def build_operations(incident: Incident) -> None:
     from tongxin.helpdesk.demo import load_demo_helpdesk
 
     load_demo_helpdesk(incident, now)
+    from tongxin.supplies.demo import load_demo_supplies
+    from tongxin.workforce.demo import load_demo_workforce
+
+    load_demo_workforce(incident, now)
+    load_demo_supplies(incident, now)
 
 
 def build_demo(
