@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "tongxin.security",
     "tongxin.tracing",
     "tongxin.isolation",
+    "tongxin.workforce",
+    "tongxin.supplies",
     "tongxin.imports",
     "tongxin.web",
     "tongxin.demo",

@@ -26,5 +26,8 @@ urlpatterns = [
     path("care/", include("tongxin.care.urls")),
     path("tracing/", include("tongxin.tracing.urls")),
     path("isolation/", include("tongxin.isolation.urls")),
+    path("volunteer/", include("tongxin.workforce.public_urls")),
+    path("workforce/", include("tongxin.workforce.urls")),
+    path("supplies/", include("tongxin.supplies.urls")),
     path("", include("tongxin.web.urls")),
 ]

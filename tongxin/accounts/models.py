@@ -25,6 +25,7 @@ class Role(models.TextChoices):
     HELPDESK = "helpdesk", _("平台值守人员")
     SUPPORT_TEAM = "support_team", _("保障组成员")
     SYSADMIN = "sysadmin", _("系统管理员")
+    MEMBER = "member", _("驰援/工作人员")
 
 
 class UserQuerySet(models.QuerySet["User"]):

@@ -42,6 +42,11 @@ class Perm(StrEnum):
     PLAN_TRANSFERS = "plan_transfers"
     WORK_ISOLATION = "work_isolation"
     KEEP_HOME_WATCH = "keep_home_watch"
+    VIEW_WORKFORCE = "view_workforce"
+    MANAGE_WORKFORCE = "manage_workforce"
+    VIEW_SUPPLIES = "view_supplies"
+    MANAGE_SUPPLIES = "manage_supplies"
+    DELIVER_SUPPLIES = "deliver_supplies"
 
 
 _ALL_ROLES: set[str] = set(Role)
@@ -102,6 +107,13 @@ GRANTS: dict[Perm, set[str]] = {  # type: ignore[dict-item]  # Role members are 
     Perm.PLAN_TRANSFERS: {Role.COMMAND_POST},
     Perm.WORK_ISOLATION: {Role.COMMAND_POST, Role.TRANSFER},
     Perm.KEEP_HOME_WATCH: {Role.COMMAND_POST, Role.UNIT_LEADER, Role.GRID_STAFF},
+    Perm.VIEW_WORKFORCE: {
+        Role.COMMAND_POST, Role.UNIT_LEADER, Role.TEST_POINT, Role.TRANSFER, Role.SUPPORT_TEAM,
+    Perm.MANAGE_WORKFORCE: {Role.COMMAND_POST, Role.UNIT_LEADER},
+    Perm.VIEW_SUPPLIES: {Role.COMMAND_POST, Role.UNIT_LEADER, Role.GRID_STAFF, Role.SUPPORT_TEAM},
+    Perm.MANAGE_SUPPLIES: {Role.COMMAND_POST, Role.SUPPORT_TEAM},
+    Perm.DELIVER_SUPPLIES: {
+        Role.COMMAND_POST, Role.UNIT_LEADER, Role.GRID_STAFF, Role.SUPPORT_TEAM,
 }  # fmt: skip
 
 

@@ -19,7 +19,9 @@ from tongxin.api.isolation import router as isolation_router
 from tongxin.api.places import router as places_router
 from tongxin.api.residents import router as residents_router
 from tongxin.api.sampling import router as sampling_router
+from tongxin.api.supplies import router as supplies_router
 from tongxin.api.tracing import router as tracing_router
+from tongxin.api.workforce import router as workforce_router
 from tongxin.people.services import PermissionDenied, ReasonRequired
 
 api = NinjaAPI(
@@ -45,6 +47,8 @@ api.add_router("/helpdesk/", helpdesk_router)
 api.add_router("/care/", care_router)
 api.add_router("/tracing/", tracing_router)
 api.add_router("/isolation/", isolation_router)
+api.add_router("/workforce/", workforce_router)
+api.add_router("/supplies/", supplies_router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -246,6 +246,7 @@ LOGINS = (
     LoginSpec(Role.HELPDESK, "县战疫求助平台", "平台值守人员"),
     LoginSpec(Role.SUPPORT_TEAM, "县物资保障组", "物资保障组组员"),
     LoginSpec(Role.SYSADMIN, "县疫情防控指挥部", "系统管理员", superuser=True),
+    LoginSpec(Role.MEMBER, "县人民医院采样队", "驰援采样队员"),
 )
 
 

@@ -374,6 +374,11 @@ def build_operations(incident: Incident) -> None:
     from tongxin.tracing.demo import load_demo_tracing
 
     load_demo_tracing(incident, now)
+    from tongxin.supplies.demo import load_demo_supplies
+    from tongxin.workforce.demo import load_demo_workforce
+
+    load_demo_workforce(incident, now)
+    load_demo_supplies(incident, now)
 
 
 def build_demo(

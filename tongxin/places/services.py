@@ -245,3 +245,12 @@ def no_county_message() -> str:
 
 def clean_name(value: str) -> str:
     return re.sub(r"\s+", "", value or "")
+def find_node(raw: str, kind: str | None = None) -> Place | None:
+    """A place named on a command line: its id, its full address or its name (of `kind`)."""
+    places = Place.objects.filter(kind=kind) if kind else Place.objects.all()
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    if raw.isdigit():
+        return places.filter(pk=int(raw)).first()
+    return places.filter(address=raw).first() or places.filter(name=raw).first()

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from tongxin.supplies import views
+
+app_name = "supplies"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("rounds/<int:pk>/", views.round_page, name="round"),
+    path("deliveries/<int:pk>/delivered/", views.delivered, name="delivered"),
+]

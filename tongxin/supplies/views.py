@@ -1,0 +1,80 @@
+"""Supplies pages: stock (low items first), open requests, and the doorstep delivery list per
+building that a volunteer or cadre ticks off on a phone."""
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tongxin.accounts.permissions import Perm, has_perm
+from tongxin.supplies.models import (
+    DeliveryRound,
+    HouseholdDelivery,
+    RequestStatus,
+    SupplyRequest,
+    Warehouse,
+)
+from tongxin.supplies.services import SuppliesError
+from tongxin.supplies.services.deliveries import delivery_list, mark_delivered
+from tongxin.supplies.services.stock import stock_report
+from tongxin.web.decorators import page
+
+
+def _may_see(user: object) -> bool:
+    return has_perm(user, Perm.VIEW_SUPPLIES) or has_perm(user, Perm.DELIVER_SUPPLIES)
+
+
+@page()
+def index(request: HttpRequest) -> HttpResponse:
+    if not _may_see(request.user):
+        raise PermissionDenied
+    warehouses = Warehouse.objects.visible_to(request.user).filter(active=True)
+    requests = (
+        SupplyRequest.objects.visible_to(request.user)
+        .filter(status__in=(RequestStatus.OPEN, RequestStatus.ISSUED))
+        .select_related("item", "warehouse")[:100]
+    )
+    rounds = DeliveryRound.objects.visible_to(request.user).select_related("estate", "item")[:50]
+    context = {"stock": stock_report(warehouses), "requests": requests, "rounds": rounds}
+    return render(request, "supplies/index.html", context)
+
+
+@page()
+def round_page(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_object_or_404(
+        DeliveryRound.objects.visible_to(request.user).select_related("estate", "item"), pk=pk
+    )
+    data = delivery_list(round_, HouseholdDelivery.objects.visible_to(request.user))
+    context = {
+        "round": round_,
+        "data": data,
+        "can_deliver": has_perm(request.user, Perm.DELIVER_SUPPLIES),
+        "client_id": uuid.uuid4().hex,
+    }
+    return render(request, "supplies/round.html", context)
+
+
+@page(Perm.DELIVER_SUPPLIES)
+@require_POST
+def delivered(request: HttpRequest, pk: int) -> HttpResponse:
+    delivery = get_object_or_404(
+        HouseholdDelivery.objects.visible_to(request.user).select_related(
+            "round__item", "help_request", "household"
+        ),
+        pk=pk,
+    )
+    try:
+        marked = mark_delivered(delivery, request.user, client_id=request.POST.get("client_id", ""))
+        if marked.request_closed:
+            messages.success(request, _("已送达，求助工单已办结"))
+        elif marked.request_note:
+            messages.warning(request, marked.request_note)
+        else:
+            messages.success(request, _("%(room)s 已送达") % {"room": delivery.household.name})
+    except SuppliesError as exc:
+        messages.error(request, str(exc))
+    return redirect("supplies:round", delivery.round_id)

@@ -1,0 +1,182 @@
+"""Suggested assignment: fill a day's gaps with qualified, verified, rested people near the
+post, never breaking the placement rules (a volunteer from a sealed or controlled zone stays
+inside it) and never double-booking anyone.
+
+Everything is read in a handful of queries and decided in memory; `apply` writes the
+proposals through `shifts.assign`, which checks every rule again under the member's lock."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from tongxin.incidents.models import Incident
+from tongxin.places.models import Place
+from tongxin.workforce.models import Assignment, Member, Verification
+from tongxin.workforce.services import WorkforceError, local_day, rule
+from tongxin.workforce.services.coverage import coverage
+from tongxin.workforce.services.shifts import assign
+from tongxin.zones.services import effective_zones
+
+TOWNSHIP_PATH = 2 * Place.steplen
+
+
+@dataclass(frozen=True)
+class Proposal:
+    shift_id: int
+    post: str
+    member_id: int
+    member: str
+    qualification: str
+    near: bool
+
+    @property
+    def label(self) -> str:
+        from tongxin.workforce.services.coverage import QUALIFICATION_NAMES
+
+        return str(QUALIFICATION_NAMES.get(self.qualification, self.qualification))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "shift": self.shift_id, "post": self.post, "member": self.member_id,
+            "name": self.member, "qualification": self.qualification, "near": self.near,
+        }  # fmt: skip
+
+
+@dataclass
+class Suggestion:
+    day: dt.date
+    proposals: list[Proposal] = field(default_factory=list)
+    unfilled: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "date": self.day.isoformat(),
+            "proposed": len(self.proposals),
+            "unfilled": self.unfilled,
+            "proposals": [p.as_dict() for p in self.proposals],
+        }
+
+
+@dataclass
+class _Candidate:
+    member: Member
+    township: str
+    confined_to: str | None  # path prefix the member must stay under
+    busy: list[tuple[dt.datetime, dt.datetime]]
+    hours: float  # assigned within the window, for resting and fairness
+
+
+def _candidates(incident: Incident, start: dt.datetime, end: dt.datetime) -> list[_Candidate]:
+    members = list(
+        Member.objects.filter(incident=incident, verification=Verification.VERIFIED)
+        .exclude(qualifications=[])
+        .select_related("area", "home")
+        .defer("phone", "document_number")
+    )
+    places = {m.home or m.area for m in members} - {None}
+    zones = effective_zones([p for p in places if p is not None], start, incident=incident)
+    busy: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+    for member_id, s, e in Assignment.objects.filter(
+        shift__post__incident=incident,
+        starts_at__lt=end,
+        ends_at__gt=start - dt.timedelta(days=1),
+    ).values_list("member_id", "starts_at", "ends_at"):
+        busy[member_id].append((s, e))
+    result = []
+    for m in members:
+        place = m.home or m.area
+        zone = zones.get(place.pk) if place is not None else None
+        confined = zone.place.path if zone is not None and zone.kind.leave_zone is False else None
+        area_path = m.area.path if m.area else (m.home.path if m.home else "")
+        spans = busy.get(m.pk, [])
+        result.append(
+            _Candidate(
+                member=m,
+                township=area_path[:TOWNSHIP_PATH],
+                confined_to=confined,
+                busy=spans,
+                hours=sum((e - s).total_seconds() for s, e in spans) / 3600,
+            )
+        )
+    return result
+
+
+def _free(c: _Candidate, s: dt.datetime, e: dt.datetime, max_hours: float) -> bool:
+    worked = 0.0
+    for bs, be in c.busy:
+        if bs < e and be > s:
+            return False
+        if be > s - dt.timedelta(hours=24) and bs < e:
+            worked += (be - bs).total_seconds() / 3600
+    # Rested: the day's hours with this shift stay within the edition's limit.
+    return worked + (e - s).total_seconds() / 3600 <= max_hours
+
+
+def suggest(
+    incident: Incident, day: dt.date, *, township: Place | None = None, posts: Any = None
+) -> Suggestion:
+    start, end = local_day(day)
+    max_hours = float(rule(incident, "fatigue_max_hours"))
+    report = coverage(incident, day, township=township, posts=posts)
+    candidates = _candidates(incident, start, end)
+    by_qualification: dict[str, list[_Candidate]] = defaultdict(list)
+    for c in candidates:
+        for q in c.member.qualifications:
+            by_qualification[q].append(c)
+    suggestion = Suggestion(day)
+    short = sorted((s for s in report.shifts if s.gap), key=lambda s: s.shift.starts_at)
+    for sc in short:
+        shift, post = sc.shift, sc.post
+        post_path = post.place.path if post.place_id and post.place else ""
+        post_township = post_path[:TOWNSHIP_PATH]
+        for line in sc.lines:
+            need = line.gap
+            if not need:
+                continue
+            pool = by_qualification.get(line.qualification, [])
+            # Near first, then the least worked.
+            ranked = sorted(
+                pool, key=lambda c: (not (post_township and c.township == post_township), c.hours)
+            )
+            for c in ranked:
+                if not need:
+                    break
+                if c.confined_to is not None and not post_path.startswith(c.confined_to):
+                    continue
+                if not _free(c, shift.starts_at, shift.ends_at, max_hours):
+                    continue
+                c.busy.append((shift.starts_at, shift.ends_at))
+                c.hours += shift.hours
+                need -= 1
+                suggestion.proposals.append(
+                    Proposal(
+                        shift.pk, post.name, c.member.pk, c.member.name, line.qualification,
+                        bool(post_township) and c.township == post_township,
+                    )
+                )  # fmt: skip
+            suggestion.unfilled += need
+    return suggestion
+
+
+def apply(suggestion: Suggestion, *, by: Any = None) -> tuple[int, list[str]]:
+    """Write the proposals (each checked again); returns (assigned, refusals)."""
+    from tongxin.workforce.models import Shift
+
+    shifts = Shift.objects.select_related("post__place").in_bulk(
+        {p.shift_id for p in suggestion.proposals}
+    )
+    members = Member.objects.select_related("incident__policy_edition", "home", "area").in_bulk(
+        {p.member_id for p in suggestion.proposals}
+    )
+    done, refused = 0, []
+    now = timezone.now()
+    for p in suggestion.proposals:
+        try:
+            assign(shifts[p.shift_id], members[p.member_id], p.qualification, by=by, now=now)
+            done += 1
+        except WorkforceError as exc:
+            refused.append(str(exc))
+    return done, refused
