@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "tongxin.sampling",
     "tongxin.helpdesk",
     "tongxin.care",
+    "tongxin.command",
     "tongxin.imports",
     "tongxin.web",
     "tongxin.demo",

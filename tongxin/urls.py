@@ -16,5 +16,7 @@ urlpatterns = [
     path("help/", include("tongxin.helpdesk.public_urls")),
     path("helpdesk/", include("tongxin.helpdesk.urls")),
     path("care/", include("tongxin.care.urls")),
+    path("command/", include("tongxin.command.urls")),
+    path("notices/", include("tongxin.command.public_urls")),
     path("", include("tongxin.web.urls")),
 ]

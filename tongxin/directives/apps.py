@@ -6,3 +6,6 @@ class DirectivesConfig(AppConfig):
     name = "tongxin.directives"
     label = "directives"
     verbose_name = _("指令")
+
+    def ready(self) -> None:
+        from tongxin.directives import figures  # noqa: F401  (registers its figures)

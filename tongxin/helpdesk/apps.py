@@ -9,3 +9,4 @@ class HelpdeskConfig(AppConfig):
 
     def ready(self) -> None:
         from tongxin.helpdesk import kinds  # noqa: F401  (registers the notification kinds)
+        from tongxin.helpdesk.figures import figures as _figures  # noqa: F401  (registers them)

@@ -13,3 +13,4 @@ class SamplingConfig(AppConfig):
         register(Kind("recall_raised", _("混管阳性复核"), ROBOT_AND_SMS))
         register(Kind("positive_found", _("单管阳性"), frozenset({Channel.SMS})))
         register(Kind("handover_mismatch", _("样本交接数量不符"), frozenset({Channel.ROBOT})))
+        from tongxin.sampling import figures  # noqa: F401  (registers its figures)

@@ -6,3 +6,6 @@ class ZonesConfig(AppConfig):
     name = "tongxin.zones"
     label = "zones"
     verbose_name = _("三区管控")
+
+    def ready(self) -> None:
+        from tongxin.zones import figures  # noqa: F401  (registers its figures)
