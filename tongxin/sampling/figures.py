@@ -85,7 +85,7 @@ def figures(incident: Any, *, area: Any = None, at: dt.datetime | None = None) -
         positives = positives.filter(household__path__startswith=area.path)
     no_result_yet = Q(result="") | Q(result_at__gt=moment)
     tube_row = tubes.aggregate(
-        pending_results=Count("id", filter=Q(round=current, closed_at__lte=moment) & no_result_yet)
+        pending_results=Count("id", filter=Q(round=current, opened_at__lte=moment) & no_result_yet)
         if current is not None
         else Count("id", filter=Q(pk__in=[])),
         positive_pools=Count(
