@@ -14,7 +14,8 @@ from tongxin.audit.signals import AuditedModel
 
 
 class ReportSettings(AuditedModel):
-    """Per incident: the hour of the daily cut-off (0 = 24时 of the report's day)."""
+    """Per incident: the daily cut-off (0:00 = 24时 of the report's day; another time is that
+    time of the report's day)."""
 
     incident = models.OneToOneField(
         "incidents.Incident", on_delete=models.CASCADE, related_name="report_settings"
@@ -24,6 +25,9 @@ class ReportSettings(AuditedModel):
         default=0,
         validators=[MaxValueValidator(23)],
         help_text=_("0 表示当日24时；其他值表示当日该时点"),
+    )
+    cutoff_minute = models.PositiveSmallIntegerField(
+        _("日报截止分钟"), default=0, validators=[MaxValueValidator(59)]
     )
     title = models.CharField(_("日报标题"), max_length=100, default="疫情防控工作日报")
     issuer = models.CharField(_("编发单位"), max_length=100, blank=True)

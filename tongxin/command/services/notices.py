@@ -26,7 +26,7 @@ def draft(incident: Incident, user: Any, title: str, body: str, issuer: str = ""
     )
 
 
-def publish(notice: Notice, user: Any) -> Notice:
+def publish(notice: Notice, user: Any, *, now: Any = None) -> Notice:
     if not has_perm(user, Perm.MANAGE_NOTICES):
         raise NotPermitted(_("无权发布通告"))
     with transaction.atomic():
@@ -37,7 +37,7 @@ def publish(notice: Notice, user: Any) -> Notice:
         last = Notice.objects.filter(incident_id=fresh.incident_id).aggregate(n=Max("number"))["n"]
         fresh.number = (last or 0) + 1
         fresh.status = NoticeStatus.PUBLISHED
-        fresh.published_at = timezone.now()
+        fresh.published_at = now or timezone.now()
         fresh.save()
         timeline.save_entries(timeline.notice_entries(fresh))
     return fresh

@@ -50,17 +50,28 @@ def settings_for(incident: Incident) -> ReportSettings:
 
 
 def cutoff_for(incident: Incident, day: dt.date) -> dt.datetime:
-    hour = settings_for(incident).cutoff_hour
-    moment = dt.datetime.combine(day + dt.timedelta(days=1 if hour == 0 else 0), dt.time(hour))
+    found = settings_for(incident)
+    hour, minute = found.cutoff_hour, found.cutoff_minute
+    midnight = hour == 0 and minute == 0
+    moment = dt.datetime.combine(
+        day + dt.timedelta(days=1 if midnight else 0), dt.time(hour, minute)
+    )
     return timezone.make_aware(moment)
 
 
 def cutoff_label(report: DailyReport) -> str:
     """截至3月7日24时 (or 20时)."""
     local = timezone.localtime(report.cutoff_at)
-    if local.hour == 0:
+    if local.hour == 0 and local.minute == 0:
         day = report.report_date
         return _("截至%(m)d月%(d)d日24时") % {"m": day.month, "d": day.day}
+    if local.minute:
+        return _("截至%(m)d月%(d)d日%(h)d时%(min)d分") % {
+            "m": local.month,
+            "d": local.day,
+            "h": local.hour,
+            "min": local.minute,
+        }
     return _("截至%(m)d月%(d)d日%(h)d时") % {"m": local.month, "d": local.day, "h": local.hour}
 
 
@@ -283,7 +294,7 @@ def review(report: DailyReport, user: Any) -> DailyReport:
     return fresh
 
 
-def issue(report: DailyReport, user: Any) -> DailyReport:
+def issue(report: DailyReport, user: Any, *, send: bool = True) -> DailyReport:
     _require(user, Perm.ISSUE_REPORTS, _("无权签发日报"))
     with transaction.atomic():
         fresh = _locked(report)
@@ -292,7 +303,8 @@ def issue(report: DailyReport, user: Any) -> DailyReport:
         fresh.status = ReportStatus.ISSUED
         fresh.issued_by, fresh.issued_at = user, timezone.now()
         fresh.save()
-        send_summary(fresh)
+        if send:
+            send_summary(fresh)
     return fresh
 
 

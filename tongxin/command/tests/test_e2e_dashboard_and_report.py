@@ -2,6 +2,7 @@
 the county to a township and an estate, opens the day's report and downloads it."""
 
 import io
+from pathlib import Path
 
 from docx import Document
 
@@ -44,5 +45,5 @@ def test_dashboard_drill_down_and_download_the_report(desktop, live_server, worl
         page.get_by_role("link", name="下载 Word（.docx）").click()
     download = info.value
     assert download.suggested_filename.endswith(".docx")
-    doc = Document(io.BytesIO(open(download.path(), "rb").read()))
+    doc = Document(io.BytesIO(Path(download.path()).read_bytes()))
     assert doc.paragraphs[0].text == "疫情防控工作日报"
