@@ -84,8 +84,8 @@ def render_docx(report: DailyReport) -> bytes:
 
     for section in snap["sections"]:
         doc.add_heading(section["title"], level=1)
-        for key, text in section.get("text", {}).items():
-            doc.add_paragraph(f"{key}：{text}")
+        for _key, text in section.get("text", []):
+            doc.add_paragraph(str(text))
         table = doc.add_table(rows=1, cols=3)
         table.style = "Table Grid"
         head = table.rows[0].cells
@@ -97,17 +97,17 @@ def render_docx(report: DailyReport) -> bytes:
                 _value(f["value"]),
                 _change(f["change"]),
             )
-        for table_rows in section.get("tables", {}).values():
-            if not table_rows or not isinstance(table_rows[0], dict):
+        for sub_table in section.get("tables", []):
+            columns = sub_table["columns"]
+            if not sub_table["rows"] or not columns:
                 continue
-            columns = list(table_rows[0])
             sub = doc.add_table(rows=1, cols=len(columns))
             sub.style = "Table Grid"
             for cell, column in zip(sub.rows[0].cells, columns, strict=True):
-                cell.text = column
-            for row in table_rows:
-                for cell, column in zip(sub.add_row().cells, columns, strict=True):
-                    cell.text = _value(row.get(column))
+                cell.text = str(column)
+            for row in sub_table["rows"]:
+                for cell, value in zip(sub.add_row().cells, row, strict=True):
+                    cell.text = _value(value)
 
     for key, label in TEXT_SECTIONS:
         doc.add_heading(str(label), level=1)

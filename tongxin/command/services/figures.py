@@ -173,8 +173,22 @@ def section(module: str, end: dict[str, Any], start: dict[str, Any] | None) -> d
             }
             for key, value in numbers.items()
         ],
-        "text": {k: v for k, v in end.items() if isinstance(v, str)},
-        "tables": {k: v for k, v in end.items() if isinstance(v, list)},
+        # Lists, not objects: PostgreSQL's jsonb does not keep the keys' order, and the
+        # documents rendered from a stored snapshot must come out the same every time.
+        "text": [[k, v] for k, v in end.items() if isinstance(v, str)],
+        "tables": [_table(k, v) for k, v in end.items() if isinstance(v, list)],
+    }
+
+
+def _table(name: str, items: list[Any]) -> dict[str, Any]:
+    columns: list[str] = []
+    for item in items:
+        if isinstance(item, dict):
+            columns += [c for c in item if c not in columns]
+    return {
+        "name": name,
+        "columns": columns,
+        "rows": [[item.get(c) for c in columns] for item in items if isinstance(item, dict)],
     }
 
 

@@ -355,6 +355,12 @@ def rows(report: DailyReport) -> dict[str, list[dict[str, Any]]]:
     """The report as tables: the .xlsx has one sheet per key with these columns, and
     `tongxin report daily --json` prints exactly this."""
     snap = report.snapshot
+    # Township columns in the sections' order (a list), whatever order the database keeps.
+    columns = {
+        f"{s['module']}.{f['key']}": (s["module"], f["key"])
+        for s in snap["sections"]
+        for f in s["figures"]
+    }
     return {
         "report": [
             {
@@ -380,11 +386,16 @@ def rows(report: DailyReport) -> dict[str, list[dict[str, Any]]]:
         "townships": [
             {
                 "township": t["township"],
-                **{f"{m}.{k}": v for m, values in t["figures"].items() for k, v in values.items()},
+                **{
+                    key: t["figures"].get(module, {}).get(name)
+                    for key, (module, name) in columns.items()
+                },
             }
             for t in snap["townships"]
         ],
-        "timeline": [dict(e) for e in snap["timeline"]],
+        "timeline": [
+            {"at": e["at"], "kind": e["kind"], "text": e["text"]} for e in snap["timeline"]
+        ],
         "texts": [
             {"key": key, "title": str(label), "text": report.texts.get(key, "")}
             for key, label in TEXT_SECTIONS
