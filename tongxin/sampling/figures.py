@@ -11,7 +11,7 @@ with a member there. Counts only, no person.
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from tongxin.incidents.registry import register_figures
@@ -46,16 +46,13 @@ def _coverage(test_round: TestRound, area: Any, at: dt.datetime | None) -> dict[
         )
         if area is not None:
             people = people.filter(path__startswith=area.path)
-        result_by_then = SampleEvent.objects.filter(
-            round=test_round,
-            person_id=OuterRef("person_id"),
-            tube__result__in=KNOWN,
-            tube__result_at__lte=at,
-        )
-        counted = people.aggregate(
-            sampled=Count("id"), known=Count("id", filter=Q(Exists(result_by_then)))
-        )
-        sampled, known = int(counted["sampled"] or 0), int(counted["known"] or 0)
+        # A semi-join (IN), not a correlated EXISTS per person: one pass over the round's
+        # samples whose tube had a result by then.
+        with_result = SampleEvent.objects.filter(
+            round=test_round, tube__result__in=KNOWN, tube__result_at__lte=at
+        ).values("person_id")
+        sampled = people.count()
+        known = people.filter(person_id__in=with_result).count()
     return {
         "should_test": expected,
         "sampled": sampled,
