@@ -283,8 +283,20 @@ def main() -> None:
     client = Client()
     client.force_login(chief)
 
+    from tongxin.command.services import figures as fig
+
     def dashboard() -> None:
         cache.clear()
+        assert client.get("/command/").status_code == 200
+
+    def dashboard_expired() -> None:
+        # The picture's window has passed; the day's baseline (kept 20 windows) has not.
+        seconds = max(1, fig.cache_seconds())
+        bucket = int(time.time()) // seconds
+        cache.delete(f"tx:command:picture:{incident.pk}:all:{bucket}")
+        assert client.get("/command/").status_code == 200
+
+    def dashboard_cached() -> None:
         assert client.get("/command/").status_code == 200
 
     def wall() -> None:
@@ -295,6 +307,9 @@ def main() -> None:
 
     dashboard()  # first request: sessions, templates
     dash_median, dash_max = median_ms(dashboard, 7)
+    dashboard()
+    expired_median, expired_max = median_ms(dashboard_expired, 7)
+    cached_median, cached_max = median_ms(dashboard_cached, 30)
     wall()
     wall_median, wall_max = median_ms(wall, 30)
     day = dt.date(2022, 3, 8)
@@ -327,7 +342,9 @@ def main() -> None:
         "",
         "| what | median | slowest |",
         "|---|---|---|",
-        f"| dashboard `/command/`, picture cache cleared before each (7 runs) | {dash_median:.0f} ms | {dash_max:.0f} ms |",
+        f"| dashboard `/command/`, every cache cleared before each (7 runs) | {dash_median:.0f} ms | {dash_max:.0f} ms |",
+        f"| dashboard, picture recomputed (its 30 s window passed; the day's baseline still cached) (7 runs) | {expired_median:.0f} ms | {expired_max:.0f} ms |",
+        f"| dashboard within the cache window (30 runs) | {cached_median:.1f} ms | {cached_max:.1f} ms |",
         f"| wall refresh `/command/wall/` (htmx), within the cache window (30 runs) | {wall_median:.1f} ms | {wall_max:.1f} ms |",
         f"| `reports.generate` for a day, snapshot of 8 townships (3 runs) | {gen_median / 1000:.2f} s | {gen_max / 1000:.2f} s |",
         f"| render .docx / .xlsx from the snapshot | {docx_median:.0f} ms / {xlsx_median:.0f} ms | |",

@@ -10,7 +10,7 @@ many designations were made and ended since the start (the command app turns the
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from tongxin.incidents.registry import register_figures
@@ -38,16 +38,12 @@ def figures(incident: Any, *, area: Any = None, at: dt.datetime | None = None) -
         )
         for d in in_force
     }
-    residents = (
-        Person.objects.aggregate(
-            **{
-                f"d{pk}": Count("id", filter=Q(household__path__startswith=p))
-                for pk, p in counted_paths.items()
-            }
-        )
-        if in_force
-        else {}
-    )
+    # One indexed count per designated place (its households' residents), not one scan of
+    # every resident with a filter per designation.
+    per_path: dict[str, int] = {}
+    for path in set(counted_paths.values()):
+        per_path[path] = Person.objects.filter(household__path__startswith=path).count()
+    residents = {f"d{pk}": per_path[path] for pk, path in counted_paths.items()}
     result: dict[str, Any] = {"in_force": len(in_force)}
     labels: dict[str, str] = {}
     for kind in zk.zone_kinds(incident.policy_edition):

@@ -213,7 +213,7 @@ def picture(
     moment = at or timezone.now()
     since = since or day_start(moment)
     end = raw_figures(incident, areas, at)
-    start = raw_figures(incident, areas, since)
+    start = baseline(incident, areas, since)
     return {
         "incident": {"id": incident.pk, "name": incident.name},
         "areas": [{"id": a.pk, "name": a.name, "kind": a.kind} for a in (areas or [])],
@@ -221,6 +221,20 @@ def picture(
         "since": timezone.localtime(since).isoformat(),
         "sections": [section(m, end[m], start.get(m)) for m in end],
     }
+
+
+def baseline(
+    incident: Incident, areas: list[Place] | None, since: dt.datetime
+) -> dict[str, dict[str, Any]]:
+    """The figures at the start of the day, which "today" is counted from. They only change
+    when something before midnight is entered late, so they are kept for 20 cache windows
+    (10 minutes by default); the daily report's reconciliation is where late entries show."""
+    key = f"tx:command:baseline:{incident.pk}:{area_key(areas)}:{int(since.timestamp())}"
+    found = cache.get(key)
+    if found is None:
+        found = raw_figures(incident, areas, since)
+        cache.set(key, found, 20 * max(1, cache_seconds()))
+    return found
 
 
 def cached_picture(incident: Incident, areas: list[Place] | None = None) -> dict[str, Any]:
