@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "tongxin.isolation",
     "tongxin.workforce",
     "tongxin.supplies",
+    "tongxin.command",
     "tongxin.imports",
     "tongxin.web",
     "tongxin.demo",

@@ -29,5 +29,7 @@ urlpatterns = [
     path("volunteer/", include("tongxin.workforce.public_urls")),
     path("workforce/", include("tongxin.workforce.urls")),
     path("supplies/", include("tongxin.supplies.urls")),
+    path("command/", include("tongxin.command.urls")),
+    path("notices/", include("tongxin.command.public_urls")),
     path("", include("tongxin.web.urls")),
 ]

@@ -47,6 +47,12 @@ class Perm(StrEnum):
     VIEW_SUPPLIES = "view_supplies"
     MANAGE_SUPPLIES = "manage_supplies"
     DELIVER_SUPPLIES = "deliver_supplies"
+    VIEW_COMMAND = "view_command"
+    VIEW_REPORTS = "view_reports"
+    EDIT_REPORTS = "edit_reports"
+    REVIEW_REPORTS = "review_reports"
+    ISSUE_REPORTS = "issue_reports"
+    MANAGE_NOTICES = "manage_notices"
 
 
 _ALL_ROLES: set[str] = set(Role)
@@ -114,6 +120,12 @@ GRANTS: dict[Perm, set[str]] = {  # type: ignore[dict-item]  # Role members are 
     Perm.MANAGE_SUPPLIES: {Role.COMMAND_POST, Role.SUPPORT_TEAM},
     Perm.DELIVER_SUPPLIES: {
         Role.COMMAND_POST, Role.UNIT_LEADER, Role.GRID_STAFF, Role.SUPPORT_TEAM,
+    Perm.VIEW_COMMAND: {Role.COMMAND_POST, Role.UNIT_LEADER},
+    Perm.VIEW_REPORTS: {Role.COMMAND_POST},
+    Perm.EDIT_REPORTS: {Role.COMMAND_POST},
+    Perm.REVIEW_REPORTS: {Role.COMMAND_POST},
+    Perm.ISSUE_REPORTS: {Role.COMMAND_POST},
+    Perm.MANAGE_NOTICES: {Role.COMMAND_POST},
 }  # fmt: skip
 
 

@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError
 
 from tongxin.api.auth import BrowserSessionAuth, TokenAuth, act_as_caller
 from tongxin.api.care import router as care_router
+from tongxin.api.command import router as command_router
 from tongxin.api.docs import OfflineSwagger
 from tongxin.api.helpdesk import router as helpdesk_router
 from tongxin.api.imports import exports_router
@@ -49,6 +50,7 @@ api.add_router("/tracing/", tracing_router)
 api.add_router("/isolation/", isolation_router)
 api.add_router("/workforce/", workforce_router)
 api.add_router("/supplies/", supplies_router)
+api.add_router("/command/", command_router)
 
 
 @api.exception_handler(AuthenticationError)

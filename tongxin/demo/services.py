@@ -379,6 +379,9 @@ def build_operations(incident: Incident) -> None:
 
     load_demo_workforce(incident, now)
     load_demo_supplies(incident, now)
+    from tongxin.command.demo import load_demo_command
+
+    load_demo_command(incident, now)
 
 
 def build_demo(

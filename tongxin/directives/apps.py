@@ -13,3 +13,4 @@ class DirectivesConfig(AppConfig):
 
         home.register()
         register_purge("directives", retention.purge)
+        from tongxin.directives import figures  # noqa: F401  (registers its figures)

@@ -17,3 +17,4 @@ class HelpdeskConfig(AppConfig):
 
         home.register()
         register_purge("helpdesk", retention.purge)
+        from tongxin.helpdesk.figures import figures as _figures  # noqa: F401  (registers them)

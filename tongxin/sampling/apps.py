@@ -17,3 +17,4 @@ class SamplingConfig(AppConfig):
         from tongxin.sampling import retention
 
         register_purge("sampling", retention.purge)
+        from tongxin.sampling import figures  # noqa: F401  (registers its figures)

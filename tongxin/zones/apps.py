@@ -12,3 +12,4 @@ class ZonesConfig(AppConfig):
         from tongxin.zones import retention
 
         register_purge("zones", retention.purge)
+        from tongxin.zones import figures  # noqa: F401  (registers its figures)
