@@ -115,11 +115,13 @@ GRANTS: dict[Perm, set[str]] = {  # type: ignore[dict-item]  # Role members are 
     Perm.KEEP_HOME_WATCH: {Role.COMMAND_POST, Role.UNIT_LEADER, Role.GRID_STAFF},
     Perm.VIEW_WORKFORCE: {
         Role.COMMAND_POST, Role.UNIT_LEADER, Role.TEST_POINT, Role.TRANSFER, Role.SUPPORT_TEAM,
+    },
     Perm.MANAGE_WORKFORCE: {Role.COMMAND_POST, Role.UNIT_LEADER},
     Perm.VIEW_SUPPLIES: {Role.COMMAND_POST, Role.UNIT_LEADER, Role.GRID_STAFF, Role.SUPPORT_TEAM},
     Perm.MANAGE_SUPPLIES: {Role.COMMAND_POST, Role.SUPPORT_TEAM},
     Perm.DELIVER_SUPPLIES: {
         Role.COMMAND_POST, Role.UNIT_LEADER, Role.GRID_STAFF, Role.SUPPORT_TEAM,
+    },
     Perm.VIEW_COMMAND: {Role.COMMAND_POST, Role.UNIT_LEADER},
     Perm.VIEW_REPORTS: {Role.COMMAND_POST},
     Perm.EDIT_REPORTS: {Role.COMMAND_POST},
