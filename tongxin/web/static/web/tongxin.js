@@ -21,3 +21,8 @@ window.addEventListener("pageshow", () => {
     for (const button of form.querySelectorAll("button[type=submit]")) button.disabled = false;
   }
 });
+// On a phone the navigation is one row that scrolls sideways: bring the current section in sight.
+document.addEventListener("DOMContentLoaded", () => {
+  const current = document.querySelector('.nav a[aria-current="page"]');
+  if (current) current.scrollIntoView({ block: "nearest", inline: "center" });
+});
