@@ -8,11 +8,20 @@ import pytest
 
 from tongxin.core.testing.e2e import e2e_marks, shot, sign_in
 from tongxin.directives.models import Directive
+from tongxin.incidents.models import Incident, PolicyEdition
+from tongxin.incidents.services import load_policy_editions, open_incident
 
-from .conftest import Team
+from .conftest import T0, Team
 
-pytestmark = [*e2e_marks, pytest.mark.django_db(transaction=True)]
+pytestmark = e2e_marks
 PASSWORD = "pass-word-123"  # tongxin.factories.UserFactory's
+
+
+@pytest.fixture
+def incident() -> Incident:
+    # The live server's tests flush the database between tests: load the editions again.
+    load_policy_editions()
+    return open_incident("2022-03 开化疫情", PolicyEdition.objects.get(code="np-8"), T0)
 
 
 def _rgb(css: str) -> tuple[float, ...]:
