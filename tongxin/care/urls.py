@@ -15,6 +15,7 @@ urlpatterns = [
     path("runs/<int:pk>/manifest/", views.manifest, name="manifest"),
     path("stops/<int:pk>/", views.edit_stop, name="stop"),
     path("passengers/<int:pk>/slot/", views.book_slot, name="book_slot"),
+    path("passengers/<int:pk>/call/", views.call, name="call"),
     path("passengers/<int:pk>/<slug:stage>/", views.check, name="check"),
     path("slots/", views.slot_board, name="slots"),
     path("slots/<int:pk>/capacity/", views.slot_capacity, name="slot_capacity"),

@@ -399,6 +399,21 @@ def manifest(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @page()
+def call(request: HttpRequest, pk: int) -> HttpResponse:
+    """The crew taps "拨打": the number is revealed (audited) as a tel: link."""
+    try:
+        phone = rs.reveal_passenger_phone(request.user, pk)
+    except reg.NotAllowed as exc:
+        raise PermissionDenied(str(exc)) from exc
+    context = {"pk": pk, "phone": phone}
+    if is_fragment_request(request):
+        return render(request, "care/_call.html", context)
+    passenger = get_object_or_404(RunPassenger, pk=pk)
+    return _render(request, "care/call.html", {**context, "run_id": passenger.run_id})
+
+
+@require_POST
+@page()
 def check(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
     if stage not in (rs.Stage.PICKUP, rs.Stage.ARRIVAL, rs.Stage.ABSENT, rs.Stage.UNDO):
         raise Http404(stage)

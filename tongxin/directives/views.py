@@ -7,6 +7,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import npgettext
 from django.views.decorators.http import require_POST
 
 from tongxin.directives import services
@@ -153,9 +154,13 @@ def issue(request: HttpRequest) -> HttpResponse:
             except DirectiveError as exc:
                 form.add_error(None, str(exc))
             else:
+                count = directive.targets.count()
                 flash.success(
                     request,
-                    _("指令已下达至 %(n)d 个单位") % {"n": directive.targets.count()},
+                    npgettext(
+                        "单位数", "指令已下达至 %(n)d 个单位", "指令已下达至 %(n)d 个单位", count
+                    )
+                    % {"n": count},
                 )
                 return redirect("directives:detail", pk=directive.pk)
     else:

@@ -14,11 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tongxin.audit.context import current_actor
@@ -228,11 +229,16 @@ def _notify(kind: str, designation: ZoneDesignation, extra: dict[str, Any]) -> N
     units = list(units_in_zone(designation))
     if not units:
         return
+    # The message is written in the install's language (notifications.render): the zone's name
+    # and rules too, whatever language the person deciding reads the pages in.
+    with translation.override(settings.LANGUAGE_CODE):
+        zone_name = kind_of(designation).name
+        rules = zk.rules_summary(kind_of(designation))
     context = {
         "incident": designation.incident.name,
         "place": str(designation.place),
-        "zone": kind_of(designation).name,
-        "rules": zk.rules_summary(kind_of(designation)),
+        "zone": zone_name,
+        "rules": rules,
         "since": timezone.localtime(designation.effective_from).strftime("%Y-%m-%d %H:%M"),
         "designation_id": designation.pk,
         **extra,
@@ -386,7 +392,9 @@ def change_zone(
             recorded_by=current_actor().user,
             supersedes=old,
         )
-        _notify("zone_designated", new, {"reason": reason, "previous_zone": previous.name})
+        with translation.override(settings.LANGUAGE_CODE):
+            previous_name = kind_of(old).name
+        _notify("zone_designated", new, {"reason": reason, "previous_zone": previous_name})
     return new
 
 

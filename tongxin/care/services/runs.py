@@ -377,6 +377,35 @@ def can_check_off(user: Any, run: GreenRun) -> bool:
     return is_crew(user, run) or can_plan_runs(user)
 
 
+# How many days either side of a run its crew may call its passengers (the evening before, the
+# day itself, the day after for a forgotten bag).
+CREW_CALL_DAYS = 1
+
+
+def reveal_passenger_phone(user: Any, pk: int, *, today: dt.date | None = None) -> str:
+    """The passenger's phone in clear so the crew can call them (running late, which door):
+    for the run's driver or escort around the run's date, and for planners who may reveal
+    personal data. Every reveal is audited against the person."""
+    from tongxin.accounts.permissions import Perm, has_perm
+    from tongxin.audit.services import record_reveal
+
+    passenger = (
+        RunPassenger.objects.select_related("run", "person")
+        .filter(pk=pk, run__in=visible_runs(user))
+        .first()
+    )
+    if passenger is None:
+        raise Http404
+    run = passenger.run
+    today = today or timezone.localdate()
+    crew_now = is_crew(user, run) and abs((run.date - today).days) <= CREW_CALL_DAYS
+    planner = can_plan_runs(user) and has_perm(user, Perm.REVEAL_PERSONAL)
+    if not (crew_now or planner):
+        raise NotAllowed(_("只有本车当班的驾驶员、随车人员和调度人员可以拨打乘客电话"))
+    record_reveal(passenger.person, "phone")
+    return str(passenger.person.phone or "")
+
+
 def _require_planner(user: Any, run: GreenRun) -> None:
     get_visible_run(user, run.pk)
     if not can_plan_runs(user):

@@ -1,10 +1,25 @@
 """Template helpers for the pages."""
 
 from django import template
+from django.utils.translation import gettext_lazy
 
 from tongxin.core.masking import mask_in_text
 
 register = template.Library()
+
+# Who did something, as recorded (audit.context labels a request without a login "anonymous",
+# a command or job "system"): shown in the reader's language.
+ACTOR_LABELS = {
+    "anonymous": gettext_lazy("公众（未登录）"),
+    "system": gettext_lazy("系统"),
+    "demo": gettext_lazy("演示数据"),
+}
+
+
+@register.filter
+def actor(value: object) -> str:
+    label = str(value or "")
+    return str(ACTOR_LABELS.get(label, label))
 
 
 @register.filter

@@ -29,3 +29,8 @@ document.addEventListener("change", (event) => {
   const form = control.closest("form");
   if (form) form.requestSubmit ? form.requestSubmit() : form.submit();
 });
+// On a phone the navigation is one row that scrolls sideways: bring the current section in sight.
+document.addEventListener("DOMContentLoaded", () => {
+  const current = document.querySelector('.nav a[aria-current="page"]');
+  if (current) current.scrollIntoView({ block: "nearest", inline: "center" });
+});

@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from tongxin.accounts.models import User
 from tongxin.audit.context import Actor, acting_as
@@ -217,7 +218,7 @@ class Command(BaseCommand):
         if not found:
             self.stdout.write(_("没有符合解除/降级条件的区域"))
         for status in found:
-            target = status.target.name if status.target else _("解除")
+            target = status.target.name if status.target else pgettext("操作", "解除")
             self.stdout.write(
                 f"{status.designation.pk}\t{status.designation.place}\t"
                 f"{status.kind.name} → {target}\t"
