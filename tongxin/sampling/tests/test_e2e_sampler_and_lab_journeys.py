@@ -72,6 +72,10 @@ def test_the_sampler_sees_the_worst_outcome_of_every_scan(
     upload([event(zhang, "EARLIER", at=local(6, 7, 30))])
 
     page = phone.new_page()
+    # Headless Chromium has no motor: count what the page asks of one.
+    page.add_init_script(
+        "window.__buzz = []; navigator.vibrate = (p) => { window.__buzz.push(p); return true; };"
+    )
     sign_in(page, live_server.url, "sampler", PASSWORD)
     page.get_by_role("link", name="采样", exact=True).first.click()
     page.get_by_role("link", name=re.compile(world.round.name)).click()
@@ -85,6 +89,7 @@ def test_the_sampler_sees_the_worst_outcome_of_every_scan(
     _answered(page, 1)
     level, colour, text = _flash(page)
     assert (level, colour) == ("ok", GREEN) and "已采样" in text
+    assert page.evaluate("window.__buzz.length") == 0
 
     # A second sample in the round: amber, not the green of the sample just stored.
     _scan(page, zhang.document_number)
@@ -112,6 +117,9 @@ def test_the_sampler_sees_the_worst_outcome_of_every_scan(
     level, colour, text = _flash(page)
     assert (level, colour) == ("error", RED)
     assert "封控区" in text and "上门" in text
+    # A long double buzz for the stop (a single short one was given for each warning).
+    assert page.evaluate("window.__buzz.at(-1)") == [300, 120, 300]
+    assert [200] in page.evaluate("window.__buzz")
     shot(page, "point-sealed")
 
     # Then an ordinary resident: green again.
