@@ -142,7 +142,7 @@ def test_the_sampler_sees_the_worst_outcome_of_every_scan(
     form.get_by_label("姓名").fill("吴十")
     form.get_by_label("居住楼幢").select_option(label=world.homes["s1-101"].parent.address)
     form.get_by_label("房号").fill("302")
-    form.get_by_role("button", name="登记并采样").click()
+    form.get_by_role("button", name="保存").click()
     page.wait_for_function("() => document.getElementById('flash').dataset.level === 'ok'")
     assert "已补登" in page.locator("#flash").inner_text()
     walk_in.refresh_from_db()
