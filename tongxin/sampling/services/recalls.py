@@ -368,7 +368,7 @@ def view_recall(user: Any, pk: int) -> tuple[Recall, list[RecallMember]]:
     members = list(
         RecallMember.objects.visible_to(user)
         .filter(recall=recall)
-        .select_related("person", "household", "control", "task")
+        .select_related("person__walk_in", "household", "control", "task")
         .order_by("household__path", "person__name")
     )
     if members:

@@ -118,6 +118,8 @@ class _Event:
     household_path: str = ""
     status_code: str = ""  # residence status
     new_person: bool = False  # registered on the spot
+    # Registered, but outside what the sampler may learn about: answered like a stranger.
+    hidden: bool = False
     person_label: str = ""
     status: str = ""
     reason: str = ""
@@ -469,7 +471,9 @@ class _Batch:
                     event.household_path, event.status_code = path, status
                     if self._in_reach(event, path):
                         event.person_label = f"{name} {masked}"
-                    elif event.walk_in and clean_name(event.walk_in.get("name")):
+                        continue
+                    event.hidden = True
+                    if event.walk_in and clean_name(event.walk_in.get("name")):
                         # What the sampler typed comes back, as for a new walk-in.
                         event.person_label = f"{clean_name(event.walk_in.get('name'))} {masked}"
                         event.warnings["walk_in"] = {}
@@ -580,7 +584,7 @@ class _Batch:
         at_point = [
             e
             for e in self.live("sample")
-            if e.door_task_id is None and "not_listed" not in e.warnings and not e.new_person
+            if e.door_task_id is None and not e.hidden and not e.new_person
         ]
         if not at_point:
             return
@@ -923,16 +927,22 @@ def _result(events: Iterable[_Event], tubes: Iterable[_TubeState]) -> BatchResul
             out.stored += 1
         if event.person_label and event.status != REFUSED:
             item["person"] = event.person_label
-        if event.status == STORED and event.warnings:
+        warnings = event.warnings
+        if event.hidden:
+            # Nothing about a person outside the sampler's reach (an earlier sample, their
+            # zone's mode) beyond what a stranger's number gets.
+            warnings = {k: v for k, v in warnings.items() if k in _STRANGER_WARNINGS}
+        if event.status == STORED and warnings:
             out.warnings += 1
-            item["warnings"] = list(event.warnings)
-            item["message"] = "；".join(
-                _warning_text(code, d) for code, d in event.warnings.items()
-            )
+            item["warnings"] = list(warnings)
+            item["message"] = "；".join(_warning_text(code, d) for code, d in warnings.items())
         if event.tube_id is not None or event.kind == "close":
             item["tube"] = event.barcode
         out.results.append(item)
     return out
+
+
+_STRANGER_WARNINGS = ("not_listed", "walk_in")
 
 
 def _format(template: str, detail: dict[str, Any]) -> str:

@@ -54,3 +54,19 @@ def test_the_point_lookup_searches_only_the_rounds_scope(world, client):
     url = reverse("sampling:lookup", args=[world.round.pk, world.point.pk])
     assert client.post(url, {"q": "郑十一"}).json()["people"] == []
     assert [p["name"] for p in client.post(url, {"q": "张三"}).json()["people"]] == ["张三"]
+
+
+def test_nothing_about_an_outsider_leaks_through_warnings(world, upload):
+    from tongxin.zones.services import designate_zone
+
+    home = household("远山小区", "5", "501", township="马金镇", community="马金社区")
+    far = PersonFactory(name="高倩", household=home)
+    designate_zone(home.parent, "sealed", world.incident, at=local(5, 21), reason="发现阳性",
+                   decided_by=world.users["command"])  # fmt: skip
+    upload([event(far, "O3", at=local(6, 7))])
+    # Sampled before in the round and living in a sealed zone: the device hears neither.
+    again = upload([event(far, "O4", at=local(6, 8))])
+    stranger = upload([event(None, "O5", at=local(6, 8, 1), document_number="330899199001011231")])
+    assert _answer(again) == {**_answer(stranger), "tube": "O4"}
+    # The sample itself is still marked a repeat.
+    assert far.samples.filter(repeat=True).count() == 1

@@ -59,3 +59,18 @@ def test_the_grid_staff_cadre_has_marked_reminders(big_estate, incident, chief) 
     assert marked.count() == len(group.rows) == 11
     assert group.pending == 0
     assert marked.filter(status="no_answer").exists()
+
+
+def test_every_demo_point_with_samplers_gets_people(big_estate, incident, chief) -> None:
+    """物业中心 (five samplers, given no list of buildings) helps the others (issue 8,
+    item 12): no point stands idle while another queues."""
+    from django.db.models import Count
+
+    round_ = load_demo_testing(incident, local(6, 10))["round"]
+    slots = dict(
+        PlanSlot.objects.filter(round=round_)
+        .values_list("round_point__point__name")
+        .annotate(n=Count("id"))
+    )
+    assert slots.get("城东嘉苑物业中心采样点", 0) > 0
+    assert len(slots) == 5
