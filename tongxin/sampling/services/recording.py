@@ -834,14 +834,14 @@ def _refuse_reused_ids(resent: list[_Event]) -> None:
     or time), is a conflict, not a harmless resend: it is refused and says so."""
     if not resent:
         return
-    stored = {
+    stored: dict[Any, tuple[Any, ...]] = {
         row[0]: row[1:]
         for row in SampleEvent.objects.filter(
             client_event_id__in=[e.uid for e in resent]
         ).values_list("client_event_id", "tube__barcode", "person_id", "round_id", "sampled_at")
     }
     for event in resent:
-        barcode, person_id, round_id, sampled_at = stored.get(event.uid, (None,) * 4)
+        barcode, person_id, round_id, sampled_at = stored.get(event.uid) or (None,) * 4
         same = (
             barcode == event.barcode
             and round_id == event.round_id
