@@ -4,6 +4,8 @@ Machines send `Authorization: Bearer tx_…` (`tongxin create_api_token`); the b
 session and Django's CSRF token. Anything outside the caller's jurisdiction is 404.
 """
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -25,7 +27,17 @@ from tongxin.api.tracing import router as tracing_router
 from tongxin.api.workforce import router as workforce_router
 from tongxin.people.services import PermissionDenied, ReasonRequired
 
-api = NinjaAPI(
+
+class TongxinAPI(NinjaAPI):
+    """The API, its schema declaring the error answers every operation may give."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        from tongxin.api.errors import declare_errors
+
+        return declare_errors(super().get_openapi_schema(*args, **kwargs))
+
+
+api = TongxinAPI(
     title="Tongxin API",
     version="1",
     description=(

@@ -5,6 +5,7 @@ The bulk upload reads its body itself and answers with a ready-made JSON respons
 it through a schema twice (in and out) would cost more than the database does.
 """
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
+from pydantic import field_validator
 
 from tongxin.api.places import get_visible_place
 from tongxin.people.services import PermissionDenied
@@ -139,6 +141,17 @@ class ResultRow(Schema):
     ct: float | None = None
     ct_orf1ab: float | None = None
     ct_n: float | None = None
+
+    @field_validator("reported_at")
+    @classmethod
+    def _iso_time(cls, value: str) -> str:
+        """A time that breaks the declared format is the caller's error (422), not a row
+        quietly refused."""
+        try:
+            dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError("reported_at must be an ISO date-time") from None
+        return value
 
 
 class ResultsIn(Schema):

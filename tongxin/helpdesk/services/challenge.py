@@ -4,6 +4,7 @@ could fill in the form. A hidden field that people never see catches simple robo
 """
 
 import datetime as dt
+import hmac
 import secrets
 from dataclasses import dataclass
 
@@ -11,6 +12,7 @@ from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tongxin.core.crypto import blind_index
 from tongxin.helpdesk import conf
 from tongxin.helpdesk.services import ratelimit
 
@@ -29,11 +31,18 @@ class Challenge:
     token: str
 
 
+def _answer_key(nonce: str, answer: object) -> str:
+    # A signed token is readable by anyone (signed, not encrypted): it carries a keyed hash
+    # of the answer, never the answer itself.
+    return blind_index("helpdesk-challenge", f"{nonce}:{str(answer).strip()}")
+
+
 def issue(now: dt.datetime | None = None) -> Challenge:
     now = now or timezone.now()
     a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
+    nonce = secrets.token_hex(8)
     token = signing.dumps(
-        {"s": a + b, "t": int(now.timestamp()), "n": secrets.token_hex(8)}, salt=SALT
+        {"h": _answer_key(nonce, a + b), "t": int(now.timestamp()), "n": nonce}, salt=SALT
     )
     return Challenge(question=_("%(a)d 加 %(b)d 等于几？") % {"a": a, "b": b}, token=token)
 
@@ -53,7 +62,7 @@ def verify(token: str, answer: str, honeypot: str = "", now: dt.datetime | None 
         raise ChallengeFailed(_("页面停留时间过长，请重新作答"))
     if age < dt.timedelta(seconds=conf.min_fill_seconds()):
         raise ChallengeFailed(_("提交过快，请稍后再提交"))
-    if str(answer).strip() != str(data.get("s")):
+    if not hmac.compare_digest(_answer_key(str(data.get("n")), answer), str(data.get("h"))):
         raise ChallengeFailed(_("验证题答案不正确，请重新计算"))
     # Single use: a replayed token (a robot posting the same solved form again) is refused.
     # The window is the token's own (by its issue time), so a replay always lands in it.

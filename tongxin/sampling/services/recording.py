@@ -73,6 +73,7 @@ def _messages() -> dict[str, str]:
     # Built per call: translated into the language active for the request.
     return {
         "bad_id": _("缺少事件编号，或编号不是有效的 UUID"),
+        "id_conflict": _("事件编号已用于另一条不同的采样记录，请为新记录生成新编号"),
         "bad_kind": _("事件类型无效"),
         "bad_time": _("采样时间无效"),
         "future_time": _("采样时间晚于当前时间，请检查设备时钟"),
@@ -669,6 +670,7 @@ class _Batch:
         for event in live:
             if event.uid in stored:
                 event.status = DUPLICATE
+        _refuse_reused_ids([e for e in live if e.status == DUPLICATE])
 
     def _mode_for_new_tube(self, event: _Event) -> tuple[str, int]:
         mode = event.tube_mode
@@ -971,3 +973,26 @@ def _warning_text(code: str, detail: dict[str, Any]) -> str:
     if code == "mode":
         return _("此人所在区域应采用%(mode)s") % detail
     return ""
+
+
+def _refuse_reused_ids(resent: list[_Event]) -> None:
+    """An event id already stored, sent again with other content (another tube, person, round
+    or time), is a conflict, not a harmless resend: it is refused and says so."""
+    if not resent:
+        return
+    stored: dict[Any, tuple[Any, ...]] = {
+        row[0]: row[1:]
+        for row in SampleEvent.objects.filter(
+            client_event_id__in=[e.uid for e in resent]
+        ).values_list("client_event_id", "tube__barcode", "person_id", "round_id", "sampled_at")
+    }
+    for event in resent:
+        barcode, person_id, round_id, sampled_at = stored.get(event.uid) or (None,) * 4
+        same = (
+            barcode == event.barcode
+            and round_id == event.round_id
+            and sampled_at == event.sampled_at
+            and (event.person_id is None or person_id == event.person_id)
+        )
+        if barcode is not None and not same:
+            event.refuse("id_conflict")

@@ -96,3 +96,37 @@ def test_huge_integers_in_pages_are_4xx(county: County, url: str) -> None:
 
 def test_the_admin_path_setting_is_used() -> None:
     assert settings.TONGXIN_ADMIN_PATH.endswith("/")
+
+
+@pytest.mark.parametrize(
+    ("url", "payload"),
+    [
+        ("/api/v1/sampling/events", {"events": [{"id": "x", "person": int(HUGE)}]}),
+        ("/api/v1/sampling/events", {"round": int(HUGE), "events": [{"person": int(HUGE)}]}),
+        (
+            "/api/v1/sampling/results",
+            {"rows": [{"barcode": "T1", "result": "阴性", "reported_at": "tomorrow-ish"}]},
+        ),
+        (
+            "/api/v1/sampling/results",
+            {"rows": [{"barcode": "T1", "result": "阴性", "reported_at": "2022-13-45T99:00"}]},
+        ),
+    ],
+)
+def test_huge_integers_and_broken_times_in_json_are_4xx(
+    county: County, url: str, payload: dict[str, Any]
+) -> None:
+    client = client_for(county.users[Role.COMMAND_POST])
+    client.raise_request_exception = False
+    response = client.post(url, payload, content_type="application/json")
+    assert response.status_code < 500, response.content
+    if "results" in url:
+        assert response.status_code == 422, response.content
+
+
+def test_huge_query_integers_on_the_help_desk_are_4xx(county: County) -> None:
+    client = client_for(county.users[Role.HELPDESK])
+    client.raise_request_exception = False
+    response = client.get("/api/v1/helpdesk/requests/", {"team": HUGE})
+    assert response.status_code < 500
+    assert client.get("/helpdesk/", {"team": HUGE}).status_code < 500
