@@ -97,6 +97,6 @@ def test_readme_production_steps_make_a_working_county(
     assert client.post(links["周指挥"], {"password1": "Kaihua-2022-cmd", "password2":
                                        "Kaihua-2022-cmd"}).status_code == 302  # fmt: skip
     chief = User.objects.get(full_name="周指挥")
-    assert Client().login(username=chief.username, password="Kaihua-2022-cmd")
+    assert client.login(username=chief.username, password="Kaihua-2022-cmd")
     # ... and the command post sees the residents the county just imported.
     assert client.get("/residents/").status_code == 200
