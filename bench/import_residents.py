@@ -206,9 +206,8 @@ def _cli_run(workbook: Path) -> tuple[float, dict[str, object]]:
         env.pop("TONGXIN_DATABASE_URL", None)
         subprocess.run([str(tongxin), "migrate", "-v", "0"], env=env, check=True)
         subprocess.run(
-            [str(tongxin), "shell", "-v", "0", "-c",
-             "from tongxin.places.services import create_county as c; c('开化县', '330824')"],
-            env=env, check=True,
+            [str(tongxin), "setup", "county", "--name", "开化县", "--code", "330824"],
+            env=env, check=True, capture_output=True,
         )  # fmt: skip
         started = time.perf_counter()
         done = subprocess.run(

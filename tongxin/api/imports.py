@@ -38,17 +38,25 @@ def get_visible_job(user: Any, pk: int) -> ImportJob:
     return job
 
 
+ImportKind = Literal["residents", "places", "units", "staff"]
+
+
 @router.post(
     "/",
     response={201: ImportJobOut},
-    summary="Upload a residents file (.xlsx or .csv); it is validated in the background",
+    summary="Upload a residents (or places, units, staff) file (.xlsx or .csv); it is "
+    "validated in the background",
 )
-def upload(request: HttpRequest, file: File[UploadedFile]) -> Status:
-    if not has_perm(request.user, Perm.IMPORT_RESIDENTS):
-        raise PermissionDenied(_("您没有导入居民数据的权限"))
+def upload(
+    request: HttpRequest, file: File[UploadedFile], kind: ImportKind = "residents"
+) -> Status:
+    from tongxin.imports.models import import_kinds_for
+
+    if kind not in import_kinds_for(request.user):
+        raise PermissionDenied(_("您没有导入此类数据的权限"))
     imports = _services()
     try:
-        job = imports.start_import_job(request.user, file, file.name or "upload")
+        job = imports.start_import_job(request.user, file, file.name or "upload", kind)
     except imports.ImportFileError as exc:
         raise HttpError(400, str(exc)) from exc
     return Status(201, get_visible_job(request.user, job.pk))

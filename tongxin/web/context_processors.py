@@ -15,6 +15,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
 
         if not Place.objects.filter(depth=1).exists():
             extra["tx_setup_hint"] = no_county_message()
+        # Back from an activation link: say so, and fill in the user name.
+        extra["tx_activated"] = request.GET.get("activated") == "1"
+        extra["tx_login_username"] = request.GET.get("username", "")[:150]
     return {
         **extra,
         "tx_perms": perms_of(user) if user is not None else set(),

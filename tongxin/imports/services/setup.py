@@ -203,6 +203,7 @@ class _Run:
     dry_run: bool
     tree: PlaceTree = field(default_factory=PlaceTree)
     seen: dict[Any, tuple[int, Any]] = field(default_factory=dict)
+    places_by_text: dict[str, Place] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         root = county()
@@ -488,10 +489,13 @@ def parse_buildings(text: str) -> list[str]:
 def _place_from_text(run: _Run, text: str) -> Place:
     from tongxin.imports.services.export import AreaNotFound, find_area
 
-    try:
-        place = find_area(text, run.user)
-    except AreaNotFound as exc:
-        raise _Rejected("place_not_found", str(exc)) from None
+    place = run.places_by_text.get(text)
+    if place is None:
+        try:
+            place = find_area(text, run.user)
+        except AreaNotFound as exc:
+            raise _Rejected("place_not_found", str(exc)) from None
+        run.places_by_text[text] = place
     if not run.may_see(place):
         raise _Rejected("outside_jurisdiction", _("该地点不在您的辖区内"))
     return place
@@ -507,6 +511,9 @@ class _StaffRun(_Run):
                 self.by_phone[user.phone] = user
         self.units: dict[str, Unit] = {u.name: u for u in Unit.objects.all()}
         self.activate: list[User] = []
+        # What is already assigned, so a re-import asks the database nothing per row.
+        self.grid_roles = set(GridRole.objects.values_list("user_id", "place_id", "role"))
+        self.buildings = set(BuildingAssignment.objects.values_list("user_id", "place_id"))
 
 
 def _decide_staff(
@@ -607,9 +614,14 @@ def _decide_staff(
             user.save(update_fields=[f.removesuffix("_id") for f in changed])
             outcome = "updated"
     added = False
-    if grid is not None and grid_role is not None:
-        _role, made = GridRole.objects.get_or_create(user=user, place=grid, role=grid_role)
-        added = added or made
+    if (
+        grid is not None
+        and grid_role is not None
+        and ((user.pk, grid.pk, grid_role) not in run.grid_roles)
+    ):
+        GridRole.objects.create(user=user, place=grid, role=grid_role)
+        run.grid_roles.add((user.pk, grid.pk, grid_role))
+        added = True
     if buildings and grid is not None:
         wanted = [(grid, PlaceKind.BUILDING.value, key, f"{key}幢" if key.isdigit() else key)
                  for key in buildings]  # fmt: skip
@@ -617,8 +629,10 @@ def _decide_staff(
         for key in buildings:
             building = run.tree.find(grid, PlaceKind.BUILDING, key)
             assert building is not None
-            _ba, made = BuildingAssignment.objects.get_or_create(user=user, place=building)
-            added = added or made
+            if (user.pk, building.pk) not in run.buildings:
+                BuildingAssignment.objects.create(user=user, place=building)
+                run.buildings.add((user.pk, building.pk))
+                added = True
     if outcome == "unchanged" and added:
         outcome = "updated"
     if outcome == "unchanged" and earlier is not None:

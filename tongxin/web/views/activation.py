@@ -1,9 +1,10 @@
 """The one-time activation link: a staff member created without a password sets their own."""
 
-from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -33,8 +34,10 @@ def activate_account(request: HttpRequest, key: str) -> HttpResponse:
                     request, "web/accounts/activate.html", {"invalid": str(exc)}, status=404
                 )
             else:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                return redirect("home")
+                # Signing in goes through the login page like every other time (whatever it
+                # asks besides the password applies to the first sign-in too).
+                query = urlencode({"activated": "1", "username": user.get_username()})
+                return redirect(f"{reverse('login')}?{query}")
     account = activation.user
     return render(
         request,
