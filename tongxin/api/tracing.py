@@ -133,6 +133,7 @@ class CopresenceFilter(Schema):
     start: dt.datetime = Field(alias="from")
     end: dt.datetime = Field(alias="to")
     min_minutes: int = 0
+    incident: int | None = None
 
 
 def _case_out(case: Case) -> dict[str, Any]:
@@ -312,7 +313,8 @@ def copresence(request: HttpRequest, filters: Query[CopresenceFilter]) -> list[d
     venue = Venue.objects.visible_to(request.user).filter(code=filters.venue).first()
     if venue is None:
         raise Http404
-    people = at_venue(venue, filters.start, filters.end, filters.min_minutes)
+    incident = incident_for(request.user, filters.incident)
+    people = at_venue(incident, venue, filters.start, filters.end, filters.min_minutes)
     record(
         AuditAction.VIEW,
         target_type="tracing.checkin",

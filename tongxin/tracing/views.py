@@ -470,7 +470,7 @@ def copresence_page(request: HttpRequest) -> HttpResponse:
             flash.error(request, _("请填写有效的场所码和时间段"))
         else:
             minutes = int(form["min"]) if form["min"].isdigit() else 0
-            people = at_venue(venue, start, end, minutes)
+            people = at_venue(_incident(request), venue, start, end, minutes)
             for p in people:
                 p.name = mask_name(p.name)
             record(
