@@ -193,8 +193,9 @@ def _match(
     phones = {p.bidx for p in parsed if p.kind == "phone"}
     found: dict[tuple[str, str], tuple[int | None, int | None]] = {}
     if docs:
+        # By (document type, blind index): the order of the unique index, so it is used.
         for pk, doc_type, bidx in Person.objects.filter(
-            document_bidx__in={b for _t, b in docs}
+            document_type__in={t for t, _b in docs}, document_bidx__in={b for _t, b in docs}
         ).values_list("pk", "document_type", "document_bidx"):
             if (doc_type, bidx) in docs:
                 found[("doc", bidx)] = (pk, None)
