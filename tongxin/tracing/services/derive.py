@@ -325,7 +325,26 @@ def find_for_case(case: Case) -> list[Found]:
     return _merge(f for f in found if f.person_id not in excluded)
 
 
-def find_for_close_contact(m: Management, now: dt.datetime | None = None) -> list[Found]:
+def _already_close(incident_id: int) -> set[int]:
+    """People already 密接 (or proposed as such): not listed again as 次密接."""
+    return set(
+        Management.objects.filter(incident_id=incident_id, level=Level.CLOSE)
+        .exclude(person__isnull=True)
+        .values_list("person_id", flat=True)
+    ) | set(
+        Contact.objects.filter(incident_id=incident_id, level=Level.CLOSE)
+        .exclude(status=ContactStatus.REJECTED)
+        .values_list("management__person_id", flat=True)
+    )
+
+
+def find_for_close_contact(
+    m: Management,
+    now: dt.datetime | None = None,
+    *,
+    excluded: set[int] | None = None,
+    already_close: set[int] | None = None,
+) -> list[Found]:
     """The 次密接 candidates of a confirmed 密接: exposed to them from their first exposure until
     they were isolated (household and venue rules on their stays)."""
     edition = m.incident.policy_edition
@@ -346,16 +365,8 @@ def find_for_close_contact(m: Management, now: dt.datetime | None = None) -> lis
     )
     found = _household_rule(subject, Level.SECONDARY, "与密接共同居住")
     found += _venue_rule(subject, Level.SECONDARY, venue_min_minutes(edition), "密接", bound)
-    excluded = _excluded_people(m.incident_id)
-    already_close = set(
-        Management.objects.filter(incident_id=m.incident_id, level=Level.CLOSE)
-        .exclude(person__isnull=True)
-        .values_list("person_id", flat=True)
-    ) | set(
-        Contact.objects.filter(incident_id=m.incident_id, level=Level.CLOSE)
-        .exclude(status=ContactStatus.REJECTED)
-        .values_list("management__person_id", flat=True)
-    )
+    excluded = _excluded_people(m.incident_id) if excluded is None else excluded
+    already_close = _already_close(m.incident_id) if already_close is None else already_close
     return _merge(
         f
         for f in found
@@ -474,6 +485,9 @@ def derive_for_case(case: Case, now: dt.datetime | None = None) -> list[Contact]
         contacts__status=ContactStatus.CONFIRMED,
         contacts__level=Level.CLOSE,
     ).distinct()
+    excluded = _excluded_people(case.incident_id)
+    already_close = _already_close(case.incident_id)
     for m in close.select_related("incident__policy_edition"):
-        contacts += store(case.incident_id, find_for_close_contact(m, now), source_management=m)
+        found = find_for_close_contact(m, now, excluded=excluded, already_close=already_close)
+        contacts += store(case.incident_id, found, source_management=m)
     return contacts
