@@ -91,15 +91,19 @@ class _Parsed:
     key: uuid.UUID
 
 
+_RESIDENT_ID = str(DocumentType.RESIDENT_ID)
+_DOC_TYPES = frozenset(str(v) for v in DocumentType.values)
+
+
 def _identity(item: dict[str, Any]) -> tuple[str, str, str, str] | None:
     """(document_type, document_number, phone, kind) or None when nothing identifies anyone."""
-    doc_type = cell(item.get("document_type")) or DocumentType.RESIDENT_ID
-    if doc_type not in DocumentType.values:
+    doc_type = cell(item.get("document_type")) or _RESIDENT_ID
+    if doc_type not in _DOC_TYPES:
         doc_type = {"身份证": DocumentType.RESIDENT_ID, "居民身份证": DocumentType.RESIDENT_ID}.get(
             doc_type, DocumentType.OTHER
         )
     number = cell(item.get("document_number"))
-    if number and doc_type == DocumentType.RESIDENT_ID:
+    if number and doc_type == _RESIDENT_ID:
         number = idnumbers.normalize(number)
         if not idnumbers.is_valid(number):
             number = ""
@@ -149,17 +153,18 @@ def _parse(
     venues: dict[str, Venue],
     summary: ImportSummary,
     cache: dict[Any, _Ident | None],
+    tz: Any = None,
 ) -> _Parsed | None:
     venue = venues.get(cell(item.get("venue_code")))
     if venue is None:
         summary.reject(item.get("_row"), "venue")
         return None
-    entered = parse_time(item.get("entered_at"))
+    entered = parse_time(item.get("entered_at"), tz)
     if entered is None:
         summary.reject(item.get("_row"), "time")
         return None
     raw_exit = item.get("exited_at")
-    exited = parse_time(raw_exit) if raw_exit not in (None, "") else None
+    exited = parse_time(raw_exit, tz) if raw_exit not in (None, "") else None
     if exited is not None and exited < entered:
         summary.reject(item.get("_row"), "exit")
         return None
@@ -324,6 +329,7 @@ def import_rows(
         kind: dt.timedelta(minutes=stay_minutes_for(stays, kind)) for kind in VenueKind.values
     }
     cache: dict[Any, _Ident | None] = {}
+    tz = timezone.get_current_timezone()
     summary = ImportSummary()
     venues: dict[str, Venue] = {}
     for batch in _batches(items, batch_size):
@@ -332,7 +338,7 @@ def import_rows(
         venues.update({v.code: v for v in Venue.objects.filter(code__in=codes)})
         parsed: dict[uuid.UUID, _Parsed] = {}
         for item in batch:
-            p = _parse(incident, item, venues, summary, cache)
+            p = _parse(incident, item, venues, summary, cache, tz)
             if p is None:
                 continue
             if p.key in parsed:
