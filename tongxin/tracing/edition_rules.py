@@ -20,6 +20,7 @@ RULES = {
         "tracing": {
             "exposure_window_days_before_onset": 4,
             "venue_min_minutes": 15,
+            "max_stay_hours": 24,
             "building_rule": {
                 "name": "独立厨卫：同户密接，同层及上下一层次密接",
                 "household_level": "close",
@@ -39,6 +40,7 @@ RULES = {
         "tracing": {
             "exposure_window_days_before_onset": 4,
             "venue_min_minutes": 15,
+            "max_stay_hours": 24,
             "building_rule": {
                 "name": "独立厨卫：同户密接，同层及上下一层次密接",
                 "household_level": "close",
@@ -64,5 +66,8 @@ def add_to_editions(policy_edition_model: Any) -> None:
         if edition is None:
             continue
         for key, value in rules.items():
-            edition.rules.setdefault(key, value)
+            have = edition.rules.setdefault(key, value)
+            if isinstance(have, dict) and isinstance(value, dict):
+                for inner, setting in value.items():
+                    have.setdefault(inner, setting)
         edition.save(update_fields=["rules"])

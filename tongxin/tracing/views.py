@@ -55,6 +55,7 @@ from tongxin.tracing.services.checkins import import_file
 from tongxin.tracing.services.copresence import at_venue
 from tongxin.tracing.services.derive import derive_for_case
 from tongxin.tracing.services.followup import test_days
+from tongxin.tracing.services.listing import import_line_listing, import_venues
 from tongxin.tracing.services.management import reject_contacts
 from tongxin.tracing.services.reports import counts, mask_name, source_label
 from tongxin.tracing.services.rules import MissingRule
@@ -275,7 +276,16 @@ def new_case(request: HttpRequest) -> HttpResponse:
     """A case by hand: the person by ID number (a resident, or kept as an outside person)."""
     incident = _incident(request)
     error = ""
-    if request.method == "POST":
+    listing = None
+    upload = request.FILES.get("listing") if request.method == "POST" else None
+    if upload is not None:
+        try:
+            listing = import_line_listing(
+                incident, upload.read(), upload.name or "", by=request.user
+            )
+        except SheetError as exc:
+            error = str(exc)
+    elif request.method == "POST":
         number = idnumbers.normalize(request.POST.get("document_number", ""))
         reported = parse_time(request.POST.get("reported_at")) or timezone.now()
         channel = request.POST.get("channel", "")
@@ -322,6 +332,7 @@ def new_case(request: HttpRequest) -> HttpResponse:
             "channels": Channel.choices,
             "classifications": Classification.choices,
             "error": error,
+            "listing": listing,
         },
     )
 
@@ -435,6 +446,18 @@ def venues_page(request: HttpRequest) -> HttpResponse:
         if upload is None or (upload.size or 0) > MAX_UPLOAD:
             flash.error(request, _("请选择不超过 50 MB 的 .xlsx 或 .csv 文件"))
             return redirect("tracing:venues")
+        if request.POST.get("action") == "venues":
+            try:
+                done = import_venues(upload.read(), upload.name or "")
+            except SheetError as exc:
+                flash.error(request, str(exc))
+            else:
+                flash.success(
+                    request,
+                    _("场所：新增 %(a)d，更新 %(u)d，拒收 %(r)d")
+                    % {"a": done.added, "u": done.existing, "r": done.rejected},
+                )
+            return redirect("tracing:venues")
         try:
             summary = import_file(incident, upload.read(), upload.name or "", by=request.user)
         except (SheetError, MissingRule) as exc:
@@ -470,7 +493,7 @@ def copresence_page(request: HttpRequest) -> HttpResponse:
             flash.error(request, _("请填写有效的场所码和时间段"))
         else:
             minutes = int(form["min"]) if form["min"].isdigit() else 0
-            people = at_venue(venue, start, end, minutes)
+            people = at_venue(_incident(request), venue, start, end, minutes)
             for p in people:
                 p.name = mask_name(p.name)
             record(

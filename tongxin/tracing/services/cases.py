@@ -27,7 +27,7 @@ from tongxin.tracing.models import (
 )
 from tongxin.tracing.services.derive import case_window
 from tongxin.tracing.services.management import TracingError
-from tongxin.tracing.services.rules import deadlines_hours
+from tongxin.tracing.services.rules import deadlines_hours, max_stay
 
 
 def _actor(by: Any) -> Any:
@@ -172,8 +172,9 @@ def prefill_timeline(case: Case) -> int:
     have = set(case.stays.exclude(from_checkin=None).values_list("from_checkin_id", flat=True))
     added = 0
     for ci in (
-        CheckIn.objects.of_subject(case.person_id, case.outside_person_id)
-        .overlapping(start, end)
+        CheckIn.objects.filter(incident_id=case.incident_id)
+        .of_subject(case.person_id, case.outside_person_id)
+        .overlapping(start, end, max_stay(case.incident.policy_edition))
         .select_related("venue")
         .order_by("entered_at")
     ):

@@ -9,7 +9,6 @@ INSERT … ON CONFLICT DO NOTHING, elsewhere through bulk inserts.
 """
 
 import datetime as dt
-import io
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -26,8 +25,8 @@ from tongxin.core import crypto, idnumbers
 from tongxin.core.phones import InvalidPhone, normalize_mobile
 from tongxin.incidents.models import Incident
 from tongxin.people.models import DocumentType, Person
-from tongxin.tracing.models import CheckIn, ImportBatch, OutsidePerson, Venue
-from tongxin.tracing.services.rules import default_stay_minutes, stay_minutes_for
+from tongxin.tracing.models import CheckIn, ImportBatch, OutsidePerson, Venue, VenueKind
+from tongxin.tracing.services.rules import default_stay_minutes, max_stay, stay_minutes_for
 from tongxin.tracing.services.sheets import cell, parse_time, read_rows
 
 BATCH = 5000
@@ -78,7 +77,7 @@ class ImportSummary:
             self.errors.append({"row": row, "reason": code, "message": str(REASONS[code])})
 
 
-@dataclass
+@dataclass(slots=True)
 class _Parsed:
     venue: Venue
     entered_at: dt.datetime
@@ -92,15 +91,19 @@ class _Parsed:
     key: uuid.UUID
 
 
+_RESIDENT_ID = str(DocumentType.RESIDENT_ID)
+_DOC_TYPES = frozenset(str(v) for v in DocumentType.values)
+
+
 def _identity(item: dict[str, Any]) -> tuple[str, str, str, str] | None:
     """(document_type, document_number, phone, kind) or None when nothing identifies anyone."""
-    doc_type = cell(item.get("document_type")) or DocumentType.RESIDENT_ID
-    if doc_type not in DocumentType.values:
+    doc_type = cell(item.get("document_type")) or _RESIDENT_ID
+    if doc_type not in _DOC_TYPES:
         doc_type = {"身份证": DocumentType.RESIDENT_ID, "居民身份证": DocumentType.RESIDENT_ID}.get(
             doc_type, DocumentType.OTHER
         )
     number = cell(item.get("document_number"))
-    if number and doc_type == DocumentType.RESIDENT_ID:
+    if number and doc_type == _RESIDENT_ID:
         number = idnumbers.normalize(number)
         if not idnumbers.is_valid(number):
             number = ""
@@ -117,38 +120,61 @@ def _identity(item: dict[str, Any]) -> tuple[str, str, str, str] | None:
     return None
 
 
+_Ident = tuple[str, str, str, str, str]  # document type, number, phone, kind, blind index
+
+
+def _identity_of(item: dict[str, Any], cache: dict[Any, _Ident | None]) -> _Ident | None:
+    """The row's identity with its blind index, computed once per distinct raw value (a person
+    scans many times in an export)."""
+    raw = (item.get("document_type"), item.get("document_number"), item.get("phone"))
+    try:
+        return cache[raw]
+    except KeyError:
+        pass
+    ident = _identity(item)
+    result: _Ident | None = None
+    if ident is not None:
+        doc_type, number, phone, kind = ident
+        bidx = (
+            crypto.blind_index(doc_type, number)
+            if kind == "doc"
+            else crypto.blind_index("phone", phone)
+        )
+        result = (doc_type, number, phone, kind, bidx)
+    if len(cache) > 500_000:
+        cache.clear()
+    cache[raw] = result
+    return result
+
+
 def _parse(
     incident: Incident,
     item: dict[str, Any],
     venues: dict[str, Venue],
     summary: ImportSummary,
+    cache: dict[Any, _Ident | None],
+    tz: Any = None,
 ) -> _Parsed | None:
-    row = item.get("_row")
     venue = venues.get(cell(item.get("venue_code")))
     if venue is None:
-        summary.reject(row, "venue")
+        summary.reject(item.get("_row"), "venue")
         return None
-    entered = parse_time(item.get("entered_at"))
+    entered = parse_time(item.get("entered_at"), tz)
     if entered is None:
-        summary.reject(row, "time")
+        summary.reject(item.get("_row"), "time")
         return None
-    exited = parse_time(item.get("exited_at")) if cell(item.get("exited_at")) else None
+    raw_exit = item.get("exited_at")
+    exited = parse_time(raw_exit, tz) if raw_exit not in (None, "") else None
     if exited is not None and exited < entered:
-        summary.reject(row, "exit")
+        summary.reject(item.get("_row"), "exit")
         return None
-    ident = _identity(item)
+    ident = _identity_of(item, cache)
     if ident is None:
-        summary.reject(row, "identity")
+        summary.reject(item.get("_row"), "identity")
         return None
-    doc_type, number, phone, kind = ident
-    bidx = (
-        crypto.blind_index(doc_type, number)
-        if kind == "doc"
-        else crypto.blind_index("phone", phone)
-    )
-    who = f"{doc_type}:{bidx}" if kind == "doc" else f"phone:{bidx}"
+    doc_type, number, phone, kind, bidx = ident
     key = uuid.uuid5(
-        NAMESPACE, f"{incident.pk}|{venue.code}|{who}|{entered.astimezone(dt.UTC).isoformat()}"
+        NAMESPACE, f"{incident.pk}|{venue.code}|{kind}:{doc_type}:{bidx}|{entered.timestamp():.0f}"
     )
     return _Parsed(
         venue,
@@ -172,8 +198,9 @@ def _match(
     phones = {p.bidx for p in parsed if p.kind == "phone"}
     found: dict[tuple[str, str], tuple[int | None, int | None]] = {}
     if docs:
+        # By (document type, blind index): the order of the unique index, so it is used.
         for pk, doc_type, bidx in Person.objects.filter(
-            document_bidx__in={b for _t, b in docs}
+            document_type__in={t for t, _b in docs}, document_bidx__in={b for _t, b in docs}
         ).values_list("pk", "document_type", "document_bidx"):
             if (doc_type, bidx) in docs:
                 found[("doc", bidx)] = (pk, None)
@@ -221,50 +248,31 @@ def _match(
     return found
 
 
-def _insert(rows: list[CheckIn]) -> int:
+_COLUMNS = (
+    "incident_id", "venue_id", "person_id", "outside_person_id", "entered_at", "exited_at",
+    "left_at", "row_key",
+)  # fmt: skip
+_Row = tuple[
+    int, int, int | None, int | None, dt.datetime, dt.datetime | None, dt.datetime, uuid.UUID
+]
+
+
+def _insert(rows: list[_Row]) -> int:
     """Insert rows whose key is new; the number actually stored."""
     if not rows:
         return 0
     if connection.vendor == "postgresql":
         return _insert_pg(rows)
-    have = set(
-        CheckIn.objects.filter(row_key__in=[r.row_key for r in rows]).values_list(
-            "row_key", flat=True
-        )
-    )
-    fresh = [r for r in rows if r.row_key not in have]
+    keys = [r[7] for r in rows]
+    have = set(CheckIn.objects.filter(row_key__in=keys).values_list("row_key", flat=True))
+    fresh = [CheckIn(**dict(zip(_COLUMNS, r, strict=True))) for r in rows if r[7] not in have]
     CheckIn.objects.bulk_create(fresh, batch_size=1000, ignore_conflicts=True)
     return len(fresh)
 
 
-_COLUMNS = (
-    "incident_id",
-    "venue_id",
-    "person_id",
-    "outside_person_id",
-    "entered_at",
-    "exited_at",
-    "left_at",
-    "row_key",
-)
-
-
-def _copy_text(rows: list[CheckIn]) -> str:
-    def v(value: Any) -> str:
-        if value is None:
-            return "\\N"
-        if isinstance(value, dt.datetime):
-            return value.isoformat()
-        return str(value)
-
-    buf = io.StringIO()
-    for r in rows:
-        buf.write("\t".join(v(getattr(r, c)) for c in _COLUMNS))
-        buf.write("\n")
-    return buf.getvalue()
-
-
-def _insert_pg(rows: list[CheckIn]) -> int:
+def _insert_pg(rows: list[_Row]) -> int:
+    """COPY into a temporary table, then one INSERT … ON CONFLICT DO NOTHING: a file imported
+    twice, or two overlapping exports at once, store each scan once."""
     table = CheckIn._meta.db_table
     cols = ", ".join(_COLUMNS)
     with connection.cursor() as cursor:
@@ -273,11 +281,11 @@ def _insert_pg(rows: list[CheckIn]) -> int:
             f"SELECT {cols} FROM {table} WITH NO DATA"
         )
         cursor.execute("TRUNCATE tracing_checkin_load")
-        raw = cursor.cursor  # psycopg 3
-        with raw.copy(f"COPY tracing_checkin_load ({cols}) FROM STDIN") as copy:
-            copy.write(_copy_text(rows))
+        with cursor.cursor.copy(f"COPY tracing_checkin_load ({cols}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
         cursor.execute(
-            f"INSERT INTO {table} ({cols}) SELECT {cols} FROM tracing_checkin_load "  # noqa: S608  (names are ours)
+            f"INSERT INTO {table} ({cols}) SELECT {cols} FROM tracing_checkin_load "  # noqa: S608
             "ON CONFLICT (row_key) DO NOTHING"
         )
         stored = cursor.rowcount
@@ -316,6 +324,12 @@ def import_rows(
             s.duplicate, s.stored = s.stored + s.duplicate, 0
             return s
     stays = default_stay_minutes(incident.policy_edition)
+    longest = max_stay(incident.policy_edition)
+    default_stay = {
+        kind: dt.timedelta(minutes=stay_minutes_for(stays, kind)) for kind in VenueKind.values
+    }
+    cache: dict[Any, _Ident | None] = {}
+    tz = timezone.get_current_timezone()
     summary = ImportSummary()
     venues: dict[str, Venue] = {}
     for batch in _batches(items, batch_size):
@@ -324,7 +338,7 @@ def import_rows(
         venues.update({v.code: v for v in Venue.objects.filter(code__in=codes)})
         parsed: dict[uuid.UUID, _Parsed] = {}
         for item in batch:
-            p = _parse(incident, item, venues, summary)
+            p = _parse(incident, item, venues, summary, cache, tz)
             if p is None:
                 continue
             if p.key in parsed:
@@ -333,26 +347,17 @@ def import_rows(
             parsed[p.key] = p
         with transaction.atomic():
             people = _match(incident, list(parsed.values()))
-            rows = []
+            rows: list[_Row] = []
             for p in parsed.values():
                 person_id, outside_id = people[(p.kind, p.bidx)]
                 if person_id is None:
                     summary.unmatched += 1
-                left = p.exited_at or p.entered_at + dt.timedelta(
-                    minutes=stay_minutes_for(stays, p.venue.kind)
-                )
+                left = p.exited_at or p.entered_at + default_stay[p.venue.kind]
+                left = min(left, p.entered_at + longest)  # an exit never scanned
                 rows.append(
-                    CheckIn(
-                        incident_id=incident.pk,
-                        venue_id=p.venue.pk,
-                        person_id=person_id,
-                        outside_person_id=outside_id,
-                        entered_at=p.entered_at,
-                        exited_at=p.exited_at,
-                        left_at=left,
-                        row_key=p.key,
-                    )
-                )
+                    (incident.pk, p.venue.pk, person_id, outside_id, p.entered_at, p.exited_at,
+                     left, p.key)
+                )  # fmt: skip
             stored = _insert(rows)
         summary.stored += stored
         summary.duplicate += len(rows) - stored

@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from tongxin.incidents.models import Incident
 from tongxin.people.models import Person
 from tongxin.tracing.models import CheckIn, OutsidePerson, Venue
+from tongxin.tracing.services.rules import max_stay
 
 
 @dataclass
@@ -47,16 +49,20 @@ class _Acc:
 
 
 def _collect(
+    incident: Incident,
     windows: list[tuple[int, dt.datetime, dt.datetime]],
     min_minutes: int,
     exclude: Q | None = None,
 ) -> list[Present]:
     """People whose check-ins overlap any (venue, start, end) window by at least min_minutes
     (per stay); their overlap minutes summed over the windows."""
+    bound = max_stay(incident.policy_edition)
     acc: dict[tuple[int | None, int | None], _Acc] = {}
     codes = dict(Venue.objects.filter(pk__in={w[0] for w in windows}).values_list("pk", "code"))
     for venue_id, start, end in windows:
-        qs = CheckIn.objects.filter(venue_id=venue_id, entered_at__lt=end, left_at__gt=start)
+        qs = CheckIn.objects.filter(incident=incident, venue_id=venue_id).overlapping(
+            start, end, bound
+        )
         if exclude is not None:
             qs = qs.exclude(exclude)
         for pid, oid, entered, left in qs.values_list(
@@ -107,13 +113,14 @@ def _collect(
 
 
 def at_venue(
-    venue: Venue, start: dt.datetime, end: dt.datetime, min_minutes: int = 0
+    incident: Incident, venue: Venue, start: dt.datetime, end: dt.datetime, min_minutes: int = 0
 ) -> list[Present]:
     """Who was at the venue between start and end, for at least min_minutes of that window."""
-    return _collect([(venue.pk, start, end)], min_minutes)
+    return _collect(incident, [(venue.pk, start, end)], min_minutes)
 
 
 def overlapping_person(
+    incident: Incident,
     *,
     person_id: int | None = None,
     outside_person_id: int | None = None,
@@ -122,10 +129,14 @@ def overlapping_person(
     min_minutes: int = 0,
 ) -> list[Present]:
     """Who overlapped the person's check-ins between start and end."""
-    own = CheckIn.objects.of_subject(person_id, outside_person_id).overlapping(start, end)
+    own = (
+        CheckIn.objects.filter(incident=incident)
+        .of_subject(person_id, outside_person_id)
+        .overlapping(start, end, max_stay(incident.policy_edition))
+    )
     windows = [
         (v, max(s, start), min(e, end))
         for v, s, e in own.values_list("venue_id", "entered_at", "left_at")
     ]
     exclude = Q(person_id=person_id) if person_id else Q(outside_person_id=outside_person_id)
-    return _collect(windows, min_minutes, exclude)
+    return _collect(incident, windows, min_minutes, exclude)

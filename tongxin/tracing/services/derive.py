@@ -38,6 +38,7 @@ from tongxin.tracing.models import (
 from tongxin.tracing.services.rules import (
     building_rule,
     exposure_window_days,
+    max_stay,
     venue_min_minutes,
 )
 
@@ -115,6 +116,8 @@ def secondary_window(
 
 
 def _stays_of(
+    incident_id: int,
+    bound: dt.timedelta,
     person_id: int | None,
     outside_person_id: int | None,
     start: dt.datetime,
@@ -132,8 +135,9 @@ def _stays_of(
         if s.from_checkin_id:
             from_checkins.add(s.from_checkin_id)
     rows = (
-        CheckIn.objects.of_subject(person_id, outside_person_id)
-        .overlapping(start, end)
+        CheckIn.objects.filter(incident_id=incident_id)
+        .of_subject(person_id, outside_person_id)
+        .overlapping(start, end, bound)
         .values_list("pk", "venue_id", "entered_at", "left_at")
     )
     for pk, venue_id, entered, left in rows:
@@ -237,12 +241,16 @@ def _building_rule(subject: Subject, edition: object) -> list[Found]:
     return found
 
 
-def _venue_rule(subject: Subject, level: str, min_minutes: int, who: str) -> list[Found]:
+def _venue_rule(
+    subject: Subject, level: str, min_minutes: int, who: str, bound: dt.timedelta
+) -> list[Found]:
     found: dict[tuple[int | None, int | None], Found] = {}
     for venue_id, start, end in subject.stays:
-        rows = CheckIn.objects.filter(
-            venue_id=venue_id, entered_at__lt=end, left_at__gt=start
-        ).values_list("person_id", "outside_person_id", "entered_at", "left_at")
+        rows = (
+            CheckIn.objects.filter(incident_id=subject.incident_id, venue_id=venue_id)
+            .overlapping(start, end, bound)
+            .values_list("person_id", "outside_person_id", "entered_at", "left_at")
+        )
         for person_id, outside_id, entered, left in rows:
             if (person_id and person_id == subject.person_id) or (
                 outside_id and outside_id == subject.outside_person_id
@@ -299,16 +307,44 @@ def find_for_case(case: Case) -> list[Found]:
         end=end,
         household=_household_of(case.person_id),
     )
-    subject.stays = _stays_of(case.person_id, case.outside_person_id, start, end, case.stays.all())
+    bound = max_stay(edition)
+    subject.stays = _stays_of(
+        case.incident_id,
+        bound,
+        case.person_id,
+        case.outside_person_id,
+        start,
+        end,
+        case.stays.all(),
+    )
     rule = building_rule(edition)
     found = _household_rule(subject, rule.household_level, "与病例共同居住")
     found += _building_rule(subject, edition)
-    found += _venue_rule(subject, Level.CLOSE, venue_min_minutes(edition), "病例")
+    found += _venue_rule(subject, Level.CLOSE, venue_min_minutes(edition), "病例", bound)
     excluded = _excluded_people(case.incident_id)
     return _merge(f for f in found if f.person_id not in excluded)
 
 
-def find_for_close_contact(m: Management, now: dt.datetime | None = None) -> list[Found]:
+def _already_close(incident_id: int) -> set[int]:
+    """People already 密接 (or proposed as such): not listed again as 次密接."""
+    return set(
+        Management.objects.filter(incident_id=incident_id, level=Level.CLOSE)
+        .exclude(person__isnull=True)
+        .values_list("person_id", flat=True)
+    ) | set(
+        Contact.objects.filter(incident_id=incident_id, level=Level.CLOSE)
+        .exclude(status=ContactStatus.REJECTED)
+        .values_list("management__person_id", flat=True)
+    )
+
+
+def find_for_close_contact(
+    m: Management,
+    now: dt.datetime | None = None,
+    *,
+    excluded: set[int] | None = None,
+    already_close: set[int] | None = None,
+) -> list[Found]:
     """The 次密接 candidates of a confirmed 密接: exposed to them from their first exposure until
     they were isolated (household and venue rules on their stays)."""
     edition = m.incident.policy_edition
@@ -323,19 +359,14 @@ def find_for_close_contact(m: Management, now: dt.datetime | None = None) -> lis
         end=end,
         household=_household_of(m.person_id),
     )
-    subject.stays = _stays_of(m.person_id, m.outside_person_id, start, end, m.stays.all())
-    found = _household_rule(subject, Level.SECONDARY, "与密接共同居住")
-    found += _venue_rule(subject, Level.SECONDARY, venue_min_minutes(edition), "密接")
-    excluded = _excluded_people(m.incident_id)
-    already_close = set(
-        Management.objects.filter(incident_id=m.incident_id, level=Level.CLOSE)
-        .exclude(person__isnull=True)
-        .values_list("person_id", flat=True)
-    ) | set(
-        Contact.objects.filter(incident_id=m.incident_id, level=Level.CLOSE)
-        .exclude(status=ContactStatus.REJECTED)
-        .values_list("management__person_id", flat=True)
+    bound = max_stay(edition)
+    subject.stays = _stays_of(
+        m.incident_id, bound, m.person_id, m.outside_person_id, start, end, m.stays.all()
     )
+    found = _household_rule(subject, Level.SECONDARY, "与密接共同居住")
+    found += _venue_rule(subject, Level.SECONDARY, venue_min_minutes(edition), "密接", bound)
+    excluded = _excluded_people(m.incident_id) if excluded is None else excluded
+    already_close = _already_close(m.incident_id) if already_close is None else already_close
     return _merge(
         f
         for f in found
@@ -454,6 +485,9 @@ def derive_for_case(case: Case, now: dt.datetime | None = None) -> list[Contact]
         contacts__status=ContactStatus.CONFIRMED,
         contacts__level=Level.CLOSE,
     ).distinct()
+    excluded = _excluded_people(case.incident_id)
+    already_close = _already_close(case.incident_id)
     for m in close.select_related("incident__policy_edition"):
-        contacts += store(case.incident_id, find_for_close_contact(m, now), source_management=m)
+        found = find_for_close_contact(m, now, excluded=excluded, already_close=already_close)
+        contacts += store(case.incident_id, found, source_management=m)
     return contacts

@@ -100,6 +100,12 @@ def building_rule(edition: PolicyEdition) -> BuildingRule:
     )
 
 
+def max_stay(edition: PolicyEdition) -> dt.timedelta:
+    """The longest a single check-in may last: a longer one (an exit never scanned) is cut
+    here at import, and co-presence searches look this far back for entries."""
+    return dt.timedelta(hours=int(_need(edition, "tracing", "max_stay_hours")))
+
+
 def deadlines_hours(edition: PolicyEdition) -> dict[str, int]:
     return {k: int(v) for k, v in _need(edition, "tracing", "deadlines_hours").items()}
 

@@ -135,3 +135,23 @@ def test_xlsx_export_with_a_title_row(world):
     summary = import_file(world.incident, buf.getvalue(), "export.xlsx")
     assert (summary.rows, summary.stored) == (1, 1)
     assert CheckIn.objects.get().entered_at == local(9, 10)
+
+
+def test_an_exit_never_scanned_is_cut_at_the_editions_longest_stay(world):
+    VenueFactory(code="QY0005")
+    zhang = world.one("1801")
+    assert world.incident.policy_edition.rule("tracing", "max_stay_hours") == 24
+    import_rows(
+        world.incident,
+        [
+            {
+                "venue_code": "QY0005",
+                "document_number": zhang.document_number,
+                "entered_at": "2022-03-09 10:00:00",
+                "exited_at": "2022-03-11 10:00:00",
+            }
+        ],
+    )
+    stay = CheckIn.objects.get()
+    assert stay.exited_at == local(11, 10)  # kept as scanned
+    assert stay.left_at == local(10, 10)  # but the stay counts 24 hours

@@ -154,7 +154,7 @@ class Command(BaseCommand):
         start, end = parse_time(options["start"]), parse_time(options["end"])
         if start is None or end is None or end <= start:
             raise CommandError(_("时间段无效"))
-        people = at_venue(venue, start, end, options["min_minutes"])
+        people = at_venue(incident, venue, start, end, options["min_minutes"])
         return {
             "venue": venue.code,
             "from": start.isoformat(),
