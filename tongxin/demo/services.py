@@ -371,6 +371,9 @@ def build_operations(incident: Incident) -> None:
     from tongxin.helpdesk.demo import load_demo_helpdesk
 
     load_demo_helpdesk(incident, now)
+    from tongxin.isolation.demo import load_demo_isolation
+
+    load_demo_isolation(incident, now)
 
 
 def build_demo(
