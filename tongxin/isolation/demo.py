@@ -81,7 +81,7 @@ def _admit(
             level=level,
             reason="与病例同楼层居住" if level == "secondary" else "与病例共同居住",
             last_exposure=exposed,
-        )  # fmt: skip
+        )
         for p in people
     ]
     batch = bs.create_batch(
@@ -185,7 +185,7 @@ def load_demo_isolation(incident: Incident, now: dt.datetime) -> dict[str, Any]:
             reason="与病例同一密闭工作场所",
             last_exposure=now - dt.timedelta(days=1),
             elderly_alone=p is oldest,
-        )  # fmt: skip
+        )
         for p in tonight
     ]
     batch = bs.create_batch(
