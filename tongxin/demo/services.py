@@ -374,11 +374,15 @@ def build_operations(incident: Incident) -> None:
     from tongxin.tracing.demo import load_demo_tracing
 
     load_demo_tracing(incident, now)
+    from tongxin.isolation.demo import load_demo_isolation
+
+    load_demo_isolation(incident, now)
     from tongxin.supplies.demo import load_demo_supplies
     from tongxin.workforce.demo import load_demo_workforce
 
     load_demo_workforce(incident, now)
     load_demo_supplies(incident, now)
+    # Last: the daily reports are built from everything above.
     from tongxin.command.demo import load_demo_command
 
     load_demo_command(incident, now)

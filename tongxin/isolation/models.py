@@ -336,7 +336,7 @@ class TransferEntry(AuditedModel):
             ),
             models.UniqueConstraint(
                 fields=["incident", "person"],
-                condition=Q(person__isnull=False) & ~Q(status="cancelled"),
+                condition=Q(person__isnull=False, status__in=["waiting", "in_batch"]),
                 name="transfer_entry_one_open_per_person",
             ),
         ]

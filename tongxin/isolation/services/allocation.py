@@ -87,43 +87,56 @@ class _Floors:
 
 
 class _Rooms:
+    """The site's free rooms in buckets by floor and type, so each pick looks at a few dozen
+    floors rather than every room."""
+
     def __init__(self, site: Site) -> None:
-        taken = set(Stay.objects.filter(site=site, in_room=True).values_list("room_id", flat=True))
-        self.free = [
-            r for r in Room.objects.filter(site=site, status=RoomStatus.FREE).order_by(
-                "floor", "number"
-            )
-            if r.pk not in taken
-        ]  # fmt: skip
+        self.buckets: dict[tuple[int, str], list[Room]] = defaultdict(list)
+        for room in self.free_rooms(site):
+            self.buckets[(room.floor, room.type)].append(room)
+        for rooms in self.buckets.values():
+            rooms.reverse()  # pop() takes the lowest number
+        self.floors = sorted({floor for floor, _type in self.buckets})
+
+    def free_rooms(self, site: Site) -> list[Room]:
+        taken = Stay.objects.filter(site=site, in_room=True).values("room_id")
+        return list(
+            Room.objects.filter(site=site, status=RoomStatus.FREE)
+            .exclude(pk__in=taken)
+            .order_by("floor", "number")
+        )
 
     def pick(self, floors: _Floors, level: str, *, accessible: bool, beds: int = 1) -> Room | None:
         """The best free room: right kind, on a floor the level may use, preferring floors
         already holding that level (keeping floors apart for the other level)."""
-
-        def kind_rank(room: Room) -> int:
-            if beds > 1:
-                return 0 if room.type == RoomType.MULTI else 9
-            if accessible:
-                return ACCESSIBLE_FIRST[room.type]
-            return SINGLE_FIRST[room.type]
-
-        best: Room | None = None
+        ranks = ACCESSIBLE_FIRST if accessible else SINGLE_FIRST
+        order = sorted(ranks, key=ranks.__getitem__)
+        best: tuple[int, str, int] | None = None  # (floor, type, index in its bucket)
         best_key: tuple[int, int, int] | None = None
-        for room in self.free:
-            if beds > 1 and (room.type != RoomType.MULTI or room.beds < beds):
+        for floor in self.floors:
+            if not floors.allows(floor, level):
                 continue
-            if not floors.allows(room.floor, level):
-                continue
-            same = 0 if level in floors.levels[room.floor] else 1
-            key = (kind_rank(room), same, room.floor)
-            if best_key is None or key < best_key:
-                best, best_key = room, key
-                if key == (0, 0, room.floor):
-                    break
-        if best is not None:
-            self.free.remove(best)
-            floors.take(best.floor, level)
-        return best
+            same = 0 if level in floors.levels[floor] else 1
+            for rank, room_type in enumerate([RoomType.MULTI] if beds > 1 else order):
+                rooms = self.buckets.get((floor, room_type))
+                if not rooms:
+                    continue
+                index = len(rooms) - 1
+                if beds > 1:
+                    fits = [i for i, r in enumerate(rooms) if r.beds >= beds]
+                    if not fits:
+                        continue
+                    index = fits[-1]
+                key = (rank, same, floor)
+                if best_key is None or key < best_key:
+                    best, best_key = (floor, room_type, index), key
+                break
+        if best is None:
+            return None
+        floor, room_type, index = best
+        room = self.buckets[(floor, room_type)].pop(index)
+        floors.take(room.floor, level)
+        return room
 
 
 def _units(members: list[BatchMember], sharing: bool) -> list[list[BatchMember]]:

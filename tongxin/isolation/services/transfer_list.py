@@ -74,7 +74,7 @@ def add_entry(
         )
     if (
         TransferEntry.objects.filter(incident=incident, person=person)
-        .exclude(status=EntryStatus.CANCELLED)
+        .filter(status__in=[EntryStatus.WAITING, EntryStatus.IN_BATCH])
         .exists()
     ):
         raise IsolationError(_("%(name)s 已在转运名单中") % {"name": person.name})

@@ -50,8 +50,8 @@ def test_a_write_past_the_lock_is_still_refused(inc, chief, site_staff, monkeypa
     real_rooms = allocation._Rooms
 
     class Stale(real_rooms):  # type: ignore[misc,valid-type]
-        def __init__(self, s):
-            self.free = list(Room.objects.filter(site=s))
+        def free_rooms(self, s):
+            return list(Room.objects.filter(site=s))
 
     monkeypatch.setattr(allocation, "_Rooms", Stale)
     with pytest.raises(IsolationError, match="刚被他人分配"):

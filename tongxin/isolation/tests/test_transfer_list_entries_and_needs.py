@@ -84,3 +84,15 @@ def test_twice_is_refused(inc, chief):
     f.listed(inc, person, by=chief)
     with pytest.raises(IsolationError, match="已在转运名单中"):
         f.listed(inc, person, by=chief)
+
+
+def test_listed_again_after_a_cancelled_or_finished_entry(inc, chief):
+    from tongxin.isolation.services.transfer_list import cancel_entry
+
+    person = f.resident()
+    first = f.listed(inc, person, by=chief)
+    cancel_entry(chief, first, "误报")
+    second = f.listed(inc, person, by=chief)
+    second.status = EntryStatus.ISOLATED  # taken in and released since
+    second.save()
+    assert f.listed(inc, person, by=chief).pk not in (first.pk, second.pk)
