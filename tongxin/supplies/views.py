@@ -60,7 +60,11 @@ def round_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @page(Perm.DELIVER_SUPPLIES)
 @require_POST
-def delivered(request: HttpRequest, pk: int) -> HttpResponse:
+def delivered(request: HttpRequest) -> HttpResponse:
+    """One tap on a household's button; the page's client id plus the household's makes a
+    resent form (a double tap, a retry) land once."""
+    raw = request.POST.get("delivery", "")
+    pk = int(raw) if raw.isdigit() else 0
     delivery = get_object_or_404(
         HouseholdDelivery.objects.visible_to(request.user).select_related(
             "round__item", "help_request", "household"

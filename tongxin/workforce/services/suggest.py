@@ -62,7 +62,9 @@ class Suggestion:
 
 @dataclass
 class _Candidate:
-    member: Member
+    member_id: int
+    name: str
+    qualifications: list[str]
     township: str
     confined_to: str | None  # path prefix the member must stay under
     busy: list[tuple[dt.datetime, dt.datetime]]
@@ -70,14 +72,16 @@ class _Candidate:
 
 
 def _candidates(incident: Incident, start: dt.datetime, end: dt.datetime) -> list[_Candidate]:
-    members = list(
+    """Verified members with a qualification, read as values (thousands of them: model
+    instances with their audit snapshots would cost more than the whole decision)."""
+    rows = list(
         Member.objects.filter(incident=incident, verification=Verification.VERIFIED)
         .exclude(qualifications=[])
-        .select_related("area", "home")
-        .defer("phone", "document_number")
+        .values_list("pk", "name", "qualifications", "area_id", "home_id")
     )
-    places = {m.home or m.area for m in members} - {None}
-    zones = effective_zones([p for p in places if p is not None], start, incident=incident)
+    place_ids = {r[4] or r[3] for r in rows} - {None}
+    places = {p.pk: p for p in Place.objects.filter(pk__in=place_ids).only("id", "path")}
+    zones = effective_zones(list(places.values()), start, incident=incident)
     busy: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
     for member_id, s, e in Assignment.objects.filter(
         shift__post__incident=incident,
@@ -86,16 +90,18 @@ def _candidates(incident: Incident, start: dt.datetime, end: dt.datetime) -> lis
     ).values_list("member_id", "starts_at", "ends_at"):
         busy[member_id].append((s, e))
     result = []
-    for m in members:
-        place = m.home or m.area
+    for pk, name, quals, area_id, home_id in rows:
+        place = places.get(home_id or area_id)
         zone = zones.get(place.pk) if place is not None else None
         confined = zone.place.path if zone is not None and zone.kind.leave_zone is False else None
-        area_path = m.area.path if m.area else (m.home.path if m.home else "")
-        spans = busy.get(m.pk, [])
+        area = places.get(area_id) or place
+        spans = busy.get(pk, [])
         result.append(
             _Candidate(
-                member=m,
-                township=area_path[:TOWNSHIP_PATH],
+                member_id=pk,
+                name=name,
+                qualifications=list(quals or []),
+                township=area.path[:TOWNSHIP_PATH] if area else "",
                 confined_to=confined,
                 busy=spans,
                 hours=sum((e - s).total_seconds() for s, e in spans) / 3600,
@@ -124,13 +130,13 @@ def suggest(
     candidates = _candidates(incident, start, end)
     by_qualification: dict[str, list[_Candidate]] = defaultdict(list)
     for c in candidates:
-        for q in c.member.qualifications:
+        for q in c.qualifications:
             by_qualification[q].append(c)
     suggestion = Suggestion(day)
     short = sorted((s for s in report.shifts if s.gap), key=lambda s: s.shift.starts_at)
     for sc in short:
         shift, post = sc.shift, sc.post
-        post_path = post.place.path if post.place_id and post.place else ""
+        post_path = post.place_path
         post_township = post_path[:TOWNSHIP_PATH]
         for line in sc.lines:
             need = line.gap
@@ -153,7 +159,7 @@ def suggest(
                 need -= 1
                 suggestion.proposals.append(
                     Proposal(
-                        shift.pk, post.name, c.member.pk, c.member.name, line.qualification,
+                        shift.pk, post.name, c.member_id, c.name, line.qualification,
                         bool(post_township) and c.township == post_township,
                     )
                 )  # fmt: skip
