@@ -6,6 +6,7 @@ assignment counts per shift and qualification."""
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Count
@@ -64,15 +65,15 @@ class ShiftCoverage:
     post: PostRow
     lines: list[Line] = field(default_factory=list)
 
-    @property
+    @cached_property
     def demand(self) -> int:
         return sum(line.demand for line in self.lines)
 
-    @property
+    @cached_property
     def assigned(self) -> int:
         return sum(line.assigned for line in self.lines)
 
-    @property
+    @cached_property
     def gap(self) -> int:
         return sum(line.gap for line in self.lines)
 
