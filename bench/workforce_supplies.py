@@ -81,7 +81,7 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
     from tongxin.workforce.models import Assignment, Member, Post, PostKind, Shift, ShiftDemand
     from tongxin.zones.services import designate_zone
 
-    rng = random.Random(13)  # noqa: S311
+    rng = random.Random(13)
     t0 = time.perf_counter()
     edition = PolicyEdition.objects.get(code="np-8")
     start_day = timezone.localdate()
@@ -105,7 +105,7 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
                 kind=PostKind.TEST_POINT,
                 code=f"B{i:05d}",
                 place=estates[i % len(estates)],
-            )  # fmt: skip
+            )
             for i in range(args.posts)
         )
         members = []
@@ -122,14 +122,14 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
                     phone_masked=mask_phone(phone),
                     qualifications=quals,
                     area=area,
-                )  # fmt: skip
+                )
             )
         members = Member.objects.bulk_create(members, batch_size=1000)
         shifts, demands = [], []
         for d in range(args.days):
             day = start_day + dt.timedelta(days=d - args.days // 2)
             for post in posts:
-                for (h0, h1), need in (((5, 10), (6, 2)), ((18, 22), (4, 2))):
+                for (h0, h1), _need in (((5, 10), (6, 2)), ((18, 22), (4, 2))):
                     s0 = timezone.make_aware(dt.datetime.combine(day, dt.time(h0)))
                     s1 = timezone.make_aware(dt.datetime.combine(day, dt.time(h1)))
                     shifts.append(Shift(post=post, starts_at=s0, ends_at=s1))
@@ -162,7 +162,7 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
                                     qualification=q,
                                     starts_at=s.starts_at,
                                     ends_at=s.ends_at,
-                                )  # fmt: skip
+                                )
                             )
                             taken += 1
         Assignment.objects.bulk_create(assignments, batch_size=5000)
