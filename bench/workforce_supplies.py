@@ -262,19 +262,35 @@ def update_doc(args: argparse.Namespace, f: dict[str, Any]) -> None:
     def ok(ms: float, limit: float) -> str:
         return "meets" if ms < limit else "misses"
 
+    rows = [
+        (f"coverage page, one day ({args.posts * 2} shifts of {w['shifts']:,})", f["coverage"],
+         300),
+        (f"suggested assignment for the day ({f['suggested'][0]:,} proposals, "
+         f"{f['suggested'][1]:,} left unfilled)", f["suggest"], 2000),
+        (f"delivery list of a {w['households']:,}-household estate (service)", f["list"], 300),
+        ("the same list as a page", f["round_page"], 300),
+    ]  # fmt: skip
+    lines = [
+        "| measure | first call | median of the next runs | target |",
+        "|---|---|---|---|",
+    ]
+    for label, (first, median), limit in rows:
+        verdict = ok(median, limit)
+        lines.append(
+            f"| {label} | {first:.0f} ms | **{median:.0f} ms** | < {limit} ms ({verdict}) |"
+        )
+    lines.append(
+        f"| generating that round from the registry and the zone (once a day) "
+        f"| {f['generate']:.0f} ms | | |"
+    )
+    table = "\n".join(lines)
     section = f"""### Figures
 
 Command: `.venv/bin/python bench/workforce_supplies.py` (`--members {args.members} --posts
 {args.posts} --days {args.days} --households {args.households}`), run on {dt.date.today()},
 {machine()}; load average {load:.1f} when written.
 
-| measure | first call | median of the next runs | target |
-|---|---|---|---|
-| coverage page, one day ({args.posts * 2} shifts of {w["shifts"]:,}) | {f["coverage"][0]:.0f} ms | **{f["coverage"][1]:.0f} ms** | < 300 ms ({ok(f["coverage"][1], 300)}) |
-| suggested assignment for the day ({f["suggested"][0]:,} proposals, {f["suggested"][1]:,} left unfilled) | {f["suggest"][0]:.0f} ms | **{f["suggest"][1]:.0f} ms** | < 2 s ({ok(f["suggest"][1], 2000)}) |
-| delivery list of a {w["households"]:,}-household estate (service) | {f["list"][0]:.0f} ms | **{f["list"][1]:.0f} ms** | < 300 ms ({ok(f["list"][1], 300)}) |
-| the same list as a page | {f["round_page"][0]:.0f} ms | **{f["round_page"][1]:.0f} ms** | < 300 ms ({ok(f["round_page"][1], 300)}) |
-| generating that round from the registry and the zone (once a day) | {f["generate"]:.0f} ms | | |
+{table}
 
 Built for the run: {args.members:,} members, {w["assignments"]:,} assignments, in
 {w["build_workforce"]:.1f} s; the estate in {w["build_estate"]:.1f} s. The machine is shared:
