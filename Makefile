@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/import_residents.py
 	$(BIN)/python bench/planner.py
 	$(BIN)/python bench/sample_upload.py
+	$(BIN)/python bench/workforce_supplies.py
 
 clean:
 	rm -rf $(VENV) var bench/out
