@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -45,6 +46,8 @@ from tongxin.workforce.services.attendance import (
 from tongxin.workforce.services.coverage import QUALIFICATION_NAMES, coverage
 from tongxin.workforce.services.placement import confinement
 from tongxin.workforce.services.volunteers import Registration, register, verify
+
+SHIFTS_PER_PAGE = 100
 
 
 def _incident() -> Any:
@@ -162,8 +165,10 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
         for m, name, post in on_duty
         if hours.get(m, 0) > limit
     ]
+    # Gaps first, a hundred shifts a page: the command post reads the top of the list.
+    shown = Paginator(report.shifts, SHIFTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
-        "report": report, "day": day, "prev": day - dt.timedelta(days=1),
+        "report": report, "shown": shown, "day": day, "prev": day - dt.timedelta(days=1),
         "next": day + dt.timedelta(days=1), "townships": townships, "township": township,
         "names": QUALIFICATION_NAMES, "tired": tired, "on_duty": len(on_duty),
         "can_manage": has_perm(request.user, Perm.MANAGE_WORKFORCE),

@@ -6,7 +6,7 @@ Everything is read in a handful of queries and decided in memory; `apply` writes
 proposals through `shifts.assign`, which checks every rule again under the member's lock."""
 
 import datetime as dt
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -133,38 +133,73 @@ def suggest(
         for q in c.qualifications:
             by_qualification[q].append(c)
     suggestion = Suggestion(day)
-    short = sorted((s for s in report.shifts if s.gap), key=lambda s: s.shift.starts_at)
-    for sc in short:
-        shift, post = sc.shift, sc.post
-        post_path = post.place_path
-        post_township = post_path[:TOWNSHIP_PATH]
-        for line in sc.lines:
-            need = line.gap
-            if not need:
+    # Shifts with the same hours see the same people free: the free are found once per window
+    # (after the earlier windows' proposals), queued per qualification and township, least
+    # worked first, and handed out; everyone taken in the window is skipped thereafter.
+    windows: dict[tuple[dt.datetime, dt.datetime], list[Any]] = defaultdict(list)
+    for sc in report.shifts:
+        if sc.gap:
+            windows[(sc.shift.starts_at, sc.shift.ends_at)].append(sc)
+    for (s0, s1), shifts in sorted(windows.items(), key=lambda w: w[0]):
+        free = sorted((c for c in candidates if _free(c, s0, s1, max_hours)), key=_by_hours)
+        near: dict[tuple[str, str], deque[_Candidate]] = defaultdict(deque)
+        anywhere: dict[str, deque[_Candidate]] = defaultdict(deque)
+        confined: list[_Candidate] = []
+        for c in free:
+            if c.confined_to is not None:
+                confined.append(c)
                 continue
-            pool = by_qualification.get(line.qualification, [])
-            # Near first, then the least worked.
-            ranked = sorted(
-                pool, key=lambda c: (not (post_township and c.township == post_township), c.hours)
-            )
-            for c in ranked:
-                if not need:
-                    break
-                if c.confined_to is not None and not post_path.startswith(c.confined_to):
-                    continue
-                if not _free(c, shift.starts_at, shift.ends_at, max_hours):
-                    continue
-                c.busy.append((shift.starts_at, shift.ends_at))
-                c.hours += shift.hours
-                need -= 1
-                suggestion.proposals.append(
-                    Proposal(
-                        shift.pk, post.name, c.member_id, c.name, line.qualification,
-                        bool(post_township) and c.township == post_township,
-                    )
-                )  # fmt: skip
-            suggestion.unfilled += need
+            for q in c.qualifications:
+                near[(q, c.township)].append(c)
+                anywhere[q].append(c)
+        taken: set[int] = set()
+        for sc in shifts:
+            _fill(sc, near, anywhere, confined, taken, suggestion)
     return suggestion
+
+
+def _by_hours(c: _Candidate) -> float:
+    return c.hours
+
+
+def _fill(
+    sc: Any,
+    near: dict[tuple[str, str], "deque[_Candidate]"],
+    anywhere: dict[str, "deque[_Candidate]"],
+    confined: list[_Candidate],
+    taken: set[int],
+    suggestion: Suggestion,
+) -> None:
+    shift, post = sc.shift, sc.post
+    post_path = post.place_path
+    post_township = post_path[:TOWNSHIP_PATH]
+    for line in sc.lines:
+        q = line.qualification
+        chosen: list[tuple[_Candidate, bool]] = []
+        need = line.gap
+        # People who must stay inside a zone go first to the posts inside it.
+        for c in confined:
+            if len(chosen) >= need:
+                break
+            inside = bool(post_path) and post_path.startswith(c.confined_to or "\0")
+            if inside and c.member_id not in taken and q in c.qualifications:
+                taken.add(c.member_id)
+                chosen.append((c, c.township == post_township))
+        sources = ([near.get((q, post_township))] if post_township else []) + [anywhere.get(q)]
+        for source in sources:
+            while len(chosen) < need and source:
+                c = source.popleft()
+                if c.member_id not in taken:
+                    taken.add(c.member_id)
+                    chosen.append((c, bool(post_township) and c.township == post_township))
+        for c, is_near in chosen:
+            c.busy.append((shift.starts_at, shift.ends_at))
+            c.hours += shift.hours
+            suggestion.proposals.append(
+                Proposal(shift.pk, post.name, c.member_id, c.name, q, is_near)
+            )
+        need -= len(chosen)
+        suggestion.unfilled += need
 
 
 def apply(suggestion: Suggestion, *, by: Any = None) -> tuple[int, list[str]]:
