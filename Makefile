@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/planner.py
 	$(BIN)/python bench/sample_upload.py
 	$(BIN)/python bench/setup_imports.py
+	$(BIN)/python bench/workforce_supplies.py
 
 clean:
 	rm -rf $(VENV) var bench/out

@@ -6,5 +6,5 @@ app_name = "supplies"
 urlpatterns = [
     path("", views.index, name="index"),
     path("rounds/<int:pk>/", views.round_page, name="round"),
-    path("deliveries/<int:pk>/delivered/", views.delivered, name="delivered"),
+    path("deliveries/delivered/", views.delivered, name="delivered"),
 ]

@@ -49,9 +49,21 @@ def round_page(request: HttpRequest, pk: int) -> HttpResponse:
         DeliveryRound.objects.visible_to(request.user).select_related("estate", "item"), pk=pk
     )
     data = delivery_list(round_, HouseholdDelivery.objects.visible_to(request.user))
+    # One building at a time on the phone (the first with doors still to knock on), with
+    # every building's count above it.
+    buildings = data["buildings"]
+    raw = request.GET.get("building", "")
+    index = int(raw) if raw.isdigit() and int(raw) < len(buildings) else None
+    if index is None:
+        pending = [
+            i for i, b in enumerate(buildings) if b["households_delivered"] < len(b["households"])
+        ]
+        index = pending[0] if pending else 0
     context = {
         "round": round_,
         "data": data,
+        "current": buildings[index] if buildings else None,
+        "current_index": index,
         "can_deliver": has_perm(request.user, Perm.DELIVER_SUPPLIES),
         "client_id": uuid.uuid4().hex,
     }
@@ -60,7 +72,11 @@ def round_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @page(Perm.DELIVER_SUPPLIES)
 @require_POST
-def delivered(request: HttpRequest, pk: int) -> HttpResponse:
+def delivered(request: HttpRequest) -> HttpResponse:
+    """One tap on a household's button; the page's client id plus the household's makes a
+    resent form (a double tap, a retry) land once."""
+    raw = request.POST.get("delivery", "")
+    pk = int(raw) if raw.isdigit() else 0
     delivery = get_object_or_404(
         HouseholdDelivery.objects.visible_to(request.user).select_related(
             "round__item", "help_request", "household"
@@ -77,4 +93,8 @@ def delivered(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("%(room)s 已送达") % {"room": delivery.household.name})
     except SuppliesError as exc:
         messages.error(request, str(exc))
-    return redirect("supplies:round", delivery.round_id)
+    building = request.POST.get("building", "")
+    target = redirect("supplies:round", delivery.round_id)
+    if building.isdigit():
+        target["Location"] += f"?building={building}"
+    return target

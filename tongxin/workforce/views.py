@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,12 +34,20 @@ from tongxin.workforce.models import (
     Post,
     Verification,
 )
-from tongxin.workforce.services import WorkforceError, current_incident
+from tongxin.workforce.services import WorkforceError, current_incident, rule
 from tongxin.workforce.services import suggest as sg
-from tongxin.workforce.services.attendance import check_in, check_out, fatigue, hours_worked
+from tongxin.workforce.services.attendance import (
+    check_in,
+    check_out,
+    fatigue,
+    hours_worked,
+    stretches,
+)
 from tongxin.workforce.services.coverage import QUALIFICATION_NAMES, coverage
 from tongxin.workforce.services.placement import confinement
 from tongxin.workforce.services.volunteers import Registration, register, verify
+
+SHIFTS_PER_PAGE = 100
 
 
 def _incident() -> Any:
@@ -141,21 +150,25 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
         township = get_object_or_404(townships, pk=int(raw))
     report = coverage(incident, day, township=township, posts=Post.objects.visible_to(request.user))
     now = timezone.now()
-    on_duty = (
+    on_duty = list(
         Attendance.objects.filter(
             checked_out_at__isnull=True,
             member__in=Member.objects.visible_to(request.user).filter(incident=incident),
         )
-        .select_related("member__incident__policy_edition", "post")
         .order_by("checked_in_at")
+        .values_list("member_id", "member__name", "post__name")
     )
-    tired = []
-    for a in on_duty:
-        f = fatigue(a.member, now)
-        if f.warning:
-            tired.append((a, f))
+    limit = float(rule(incident, "fatigue_max_hours"))
+    hours = stretches(incident, [m for m, _n, _p in on_duty], now)
+    tired = [
+        {"name": name, "post": post, "hours": hours[m], "limit": limit}
+        for m, name, post in on_duty
+        if hours.get(m, 0) > limit
+    ]
+    # Gaps first, a hundred shifts a page: the command post reads the top of the list.
+    shown = Paginator(report.shifts, SHIFTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
-        "report": report, "day": day, "prev": day - dt.timedelta(days=1),
+        "report": report, "shown": shown, "day": day, "prev": day - dt.timedelta(days=1),
         "next": day + dt.timedelta(days=1), "townships": townships, "township": township,
         "names": QUALIFICATION_NAMES, "tired": tired, "on_duty": len(on_duty),
         "can_manage": has_perm(request.user, Perm.MANAGE_WORKFORCE),

@@ -36,7 +36,9 @@ def test_stock_page_and_marking_a_doorstep(incident, chief) -> None:
     assert "1单元 101室" in page and "张三" not in page
     delivery = round_.deliveries.get()
     response = client.post(
-        f"/supplies/deliveries/{delivery.pk}/delivered/", {"client_id": "p-1"}, follow=True
+        "/supplies/deliveries/delivered/",
+        {"client_id": "p-1", "delivery": delivery.pk},
+        follow=True,
     )
     assert "101室 已送达" in response.content.decode()
     delivery.refresh_from_db()

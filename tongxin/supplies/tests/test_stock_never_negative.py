@@ -70,3 +70,22 @@ def test_two_issues_of_the_last_stock_at_once_leave_it_at_zero_or_more() -> None
     assert sorted(outcomes) == ["ok", "refused", "refused"]
     assert balance(wh, masks) == 40
     assert all(q >= 0 for q in StockLot.objects.values_list("quantity", flat=True))
+
+
+@pytest.mark.django_db
+def test_a_post_request_is_issued_once_then_signed_for(incident) -> None:
+    from tongxin.supplies.models import RequestStatus, SupplyRequest
+    from tongxin.supplies.services.requests import confirm_receipt, issue_request
+
+    wh, tubes = warehouse(), item("采样管", category="sampling")
+    receive(wh, tubes, 600)
+    request = SupplyRequest.objects.create(
+        incident=incident, warehouse=wh, item=tubes, quantity=500, for_post="阳光小区采样点"
+    )
+    with pytest.raises(SuppliesError, match="签收"):
+        confirm_receipt(request, "张三")
+    issued = issue_request(request)
+    assert issued.status == RequestStatus.ISSUED and balance(wh, tubes) == 100
+    with pytest.raises(SuppliesError, match="已处理"):
+        issue_request(request)
+    assert confirm_receipt(issued, "采样点负责人").status == RequestStatus.DELIVERED

@@ -5,12 +5,14 @@ Check-ins carry a client id: a phone that sends the same check-in twice (a retry
 dropped connection) gets the same answer and one record."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tongxin.incidents.models import Incident
 from tongxin.workforce.models import Assignment, Attendance, Member, Post
 from tongxin.workforce.services import WorkforceError, rule
 
@@ -154,3 +156,17 @@ def check_out(member: Member, *, client_id: str, at: dt.datetime | None = None) 
 def hours_worked(member: Member, now: dt.datetime | None = None) -> float:
     now = now or timezone.now()
     return round(sum(a.hours(now) for a in member.attendances.all()), 2)
+
+
+def stretches(incident: Incident, member_ids: Iterable[int], at: dt.datetime) -> dict[int, float]:
+    """Hours in the current stretch of each member, in one query (for the coverage page and
+    the figures: everyone on duty at once)."""
+    rest = dt.timedelta(hours=float(rule(incident, "fatigue_min_rest_hours")))
+    limit = float(rule(incident, "fatigue_max_hours"))
+    window = at - (dt.timedelta(hours=limit) + rest) * 3
+    periods: dict[int, list[tuple[dt.datetime, dt.datetime | None]]] = {}
+    for member_id, start, end in Attendance.objects.filter(
+        member_id__in=list(member_ids), checked_in_at__gte=window, checked_in_at__lte=at
+    ).values_list("member_id", "checked_in_at", "checked_out_at"):
+        periods.setdefault(member_id, []).append((start, end if end and end <= at else None))
+    return {m: round(stretch_hours(p, at, rest), 2) for m, p in periods.items()}

@@ -6,6 +6,7 @@ assignment counts per shift and qualification."""
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Count
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from tongxin.incidents.models import Incident
 from tongxin.places.models import Place
-from tongxin.workforce.models import Assignment, Post, Qualification, Shift, ShiftDemand
+from tongxin.workforce.models import Assignment, Qualification, Shift, ShiftDemand
 from tongxin.workforce.services import local_day
 
 QUALIFICATION_NAMES = dict(Qualification.choices)
@@ -34,21 +35,45 @@ class Line:
         return str(QUALIFICATION_NAMES.get(self.qualification, self.qualification))
 
 
-@dataclass
-class ShiftCoverage:
-    shift: Shift
-    post: Post
-    lines: list[Line] = field(default_factory=list)
+@dataclass(frozen=True)
+class PostRow:
+    """What coverage needs of a post, read as values (no model instances)."""
+
+    pk: int
+    name: str
+    kind: str
+    code: str
+    place_id: int | None
+    place_path: str
+
+
+@dataclass(frozen=True)
+class ShiftRow:
+    pk: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    label: str
 
     @property
+    def hours(self) -> float:
+        return (self.ends_at - self.starts_at).total_seconds() / 3600
+
+
+@dataclass
+class ShiftCoverage:
+    shift: ShiftRow
+    post: PostRow
+    lines: list[Line] = field(default_factory=list)
+
+    @cached_property
     def demand(self) -> int:
         return sum(line.demand for line in self.lines)
 
-    @property
+    @cached_property
     def assigned(self) -> int:
         return sum(line.assigned for line in self.lines)
 
-    @property
+    @cached_property
     def gap(self) -> int:
         return sum(line.gap for line in self.lines)
 
@@ -109,15 +134,23 @@ def coverage(
     """The shifts starting on `day` (county time), under `township` if given, restricted to
     `posts` (a Post queryset, e.g. visible_to(user)) if given. Short shifts first."""
     start, end = local_day(day)
-    shifts = Shift.objects.filter(
-        post__incident=incident, starts_at__gte=start, starts_at__lt=end
-    ).select_related("post")
+    shifts = Shift.objects.filter(post__incident=incident, starts_at__gte=start, starts_at__lt=end)
     if posts is not None:
         shifts = shifts.filter(post__in=posts)
     if township is not None:
         shifts = shifts.filter(post__place__path__startswith=township.path)
-    shift_list = list(shifts.order_by("starts_at", "post__name", "pk"))
-    ids = [s.pk for s in shift_list]
+    rows = shifts.order_by("starts_at", "post__name", "pk").values_list(
+        "pk", "starts_at", "ends_at", "label", "post_id", "post__name", "post__kind",
+        "post__code", "post__place_id", "post__place__path",
+    )  # fmt: skip
+    post_rows: dict[int, PostRow] = {}
+    shift_list: list[tuple[ShiftRow, PostRow]] = []
+    for pk, s0, s1, label, post_id, name, kind, code, place_id, path in rows:
+        post = post_rows.get(post_id)
+        if post is None:
+            post = post_rows[post_id] = PostRow(post_id, name, kind, code, place_id, path or "")
+        shift_list.append((ShiftRow(pk, s0, s1, label), post))
+    ids = [s.pk for s, _post in shift_list]
     demand: dict[int, dict[str, int]] = defaultdict(dict)
     for row in ShiftDemand.objects.filter(shift_id__in=ids).values_list(
         "shift_id", "qualification", "count"
@@ -133,12 +166,12 @@ def coverage(
         assigned[row[0]][row[1]] = row[2]
     result = []
     order = {q: i for i, q in enumerate(Qualification.values)}
-    for shift in shift_list:
+    for shift, post in shift_list:
         quals = sorted(
             set(demand[shift.pk]) | set(assigned[shift.pk]), key=lambda q: order.get(q, 99)
         )
         lines = [Line(q, demand[shift.pk].get(q, 0), assigned[shift.pk].get(q, 0)) for q in quals]
-        result.append(ShiftCoverage(shift, shift.post, lines))
+        result.append(ShiftCoverage(shift, post, lines))
     # Gaps first (the biggest first), then by start time.
     result.sort(key=lambda s: (-s.gap, s.shift.starts_at, s.post.name))
     return Coverage(day, township, result)

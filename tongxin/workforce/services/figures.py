@@ -20,7 +20,7 @@ from tongxin.workforce.models import (
     Verification,
 )
 from tongxin.workforce.services import rule
-from tongxin.workforce.services.attendance import stretch_hours
+from tongxin.workforce.services.attendance import stretches
 from tongxin.workforce.services.coverage import coverage
 
 TOWNSHIP_PATH = 2 * Place.steplen
@@ -86,14 +86,7 @@ def figures(
         active=Count("id", filter=Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=at.date())),
     )
     limit = float(rule(incident, "fatigue_max_hours"))
-    rest = dt.timedelta(hours=float(rule(incident, "fatigue_min_rest_hours")))
-    window = at - dt.timedelta(hours=72)
-    periods: dict[int, list[tuple[dt.datetime, dt.datetime | None]]] = {}
-    for member_id, start, end in Attendance.objects.filter(
-        member_id__in=on_duty_ids, checked_in_at__gte=window, checked_in_at__lte=at
-    ).values_list("member_id", "checked_in_at", "checked_out_at"):
-        periods.setdefault(member_id, []).append((start, end if end and end <= at else None))
-    over = sum(1 for p in periods.values() if stretch_hours(p, at, rest) > limit)
+    over = sum(1 for h in stretches(incident, on_duty_ids, at).values() if h > limit)
     today = coverage(incident, timezone.localdate(at), township=area)
     return {
         "mobilised_by_kind": {k or "none": v for k, v in sorted(mobilised.items(), key=str)},

@@ -19,7 +19,17 @@ from tongxin.core.phones import InvalidPhone, normalize_mobile
 from tongxin.imports.readers import display_text
 from tongxin.imports.sheets import read_sheet
 from tongxin.incidents.models import Incident
-from tongxin.workforce.models import Member, PartyStatus, Qualification, Team, TeamKind
+from tongxin.workforce.models import (
+    Member,
+    OrgKind,
+    PartyStatus,
+    Qualification,
+    Team,
+    TeamKind,
+    Verification,
+    VolunteerOrg,
+)
+from tongxin.workforce.services.volunteers import registry_household
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "name": ("姓名", "名字"),
@@ -116,9 +126,16 @@ def _team(incident: Incident, name: str, kind_raw: str, org: str, cache: dict[st
 
 
 def import_members(
-    path: Path, incident: Incident, *, team: str = "", kind: str = ""
+    path: Path, incident: Incident, *, team: str = "", kind: str = "", organisation: str = ""
 ) -> MemberImport:
+    """A team's list (`team`), or a volunteer organisation's (`organisation`): its people come
+    in as volunteers waiting for staff verification, each with their registry household."""
     table = read_sheet(path, COLUMNS, REQUIRED)
+    org = None
+    if organisation:
+        org, _new = VolunteerOrg.objects.get_or_create(
+            incident=incident, name=organisation, defaults={"kind": OrgKind.OTHER}
+        )
     result = MemberImport()
     teams: dict[str, Team] = {}
     seen: set[str] = set()
@@ -148,11 +165,15 @@ def import_members(
                 quals = _qualifications(values.get("qualification", ""))
                 party = _PARTY.get(values.get("party", "").strip(), PartyStatus.NONE)
                 team_name = team or values.get("team", "").strip()
-                if not team_name:
+                if not team_name and org is None:
                     raise _Reject("missing_team")
-                the_team = _team(
-                    incident, team_name, kind or values.get("kind", "").strip(),
-                    values.get("sending_org", "").strip(), teams,
+                the_team = (
+                    _team(
+                        incident, team_name, kind or values.get("kind", "").strip(),
+                        values.get("sending_org", "").strip(), teams,
+                    )
+                    if team_name
+                    else None
                 )  # fmt: skip
             except _Reject as rejected:
                 result.rejected += 1
@@ -167,16 +188,24 @@ def import_members(
             seen.add(phone)
             member = existing.get(_bidx(phone))
             if member is None:
+                volunteer: dict[str, Any] = {}
+                if org is not None:
+                    volunteer = {
+                        "is_volunteer": True, "organisation": org,
+                        "verification": Verification.PENDING,
+                        "home": registry_household(document) if document else None,
+                    }  # fmt: skip
                 Member.objects.create(
                     incident=incident, team=the_team, name=name, phone=phone,
                     document_number=document, qualifications=quals, party_status=party,
+                    **volunteer,
                 )  # fmt: skip
                 result.created += 1
                 continue
             changed = False
             for attr, value in (
                 ("name", name), ("qualifications", quals), ("party_status", party),
-                ("team_id", the_team.pk),
+                ("team_id", the_team.pk if the_team else member.team_id),
             ):  # fmt: skip
                 if getattr(member, attr) != value:
                     setattr(member, attr, value)

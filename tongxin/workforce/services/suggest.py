@@ -6,7 +6,7 @@ Everything is read in a handful of queries and decided in memory; `apply` writes
 proposals through `shifts.assign`, which checks every rule again under the member's lock."""
 
 import datetime as dt
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,7 +62,9 @@ class Suggestion:
 
 @dataclass
 class _Candidate:
-    member: Member
+    member_id: int
+    name: str
+    qualifications: list[str]
     township: str
     confined_to: str | None  # path prefix the member must stay under
     busy: list[tuple[dt.datetime, dt.datetime]]
@@ -70,14 +72,16 @@ class _Candidate:
 
 
 def _candidates(incident: Incident, start: dt.datetime, end: dt.datetime) -> list[_Candidate]:
-    members = list(
+    """Verified members with a qualification, read as values (thousands of them: model
+    instances with their audit snapshots would cost more than the whole decision)."""
+    rows = list(
         Member.objects.filter(incident=incident, verification=Verification.VERIFIED)
         .exclude(qualifications=[])
-        .select_related("area", "home")
-        .defer("phone", "document_number")
+        .values_list("pk", "name", "qualifications", "area_id", "home_id")
     )
-    places = {m.home or m.area for m in members} - {None}
-    zones = effective_zones([p for p in places if p is not None], start, incident=incident)
+    place_ids = {r[4] or r[3] for r in rows} - {None}
+    places = {p.pk: p for p in Place.objects.filter(pk__in=place_ids).only("id", "path")}
+    zones = effective_zones(list(places.values()), start, incident=incident)
     busy: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
     for member_id, s, e in Assignment.objects.filter(
         shift__post__incident=incident,
@@ -86,16 +90,18 @@ def _candidates(incident: Incident, start: dt.datetime, end: dt.datetime) -> lis
     ).values_list("member_id", "starts_at", "ends_at"):
         busy[member_id].append((s, e))
     result = []
-    for m in members:
-        place = m.home or m.area
+    for pk, name, quals, area_id, home_id in rows:
+        place = places.get(home_id or area_id)
         zone = zones.get(place.pk) if place is not None else None
         confined = zone.place.path if zone is not None and zone.kind.leave_zone is False else None
-        area_path = m.area.path if m.area else (m.home.path if m.home else "")
-        spans = busy.get(m.pk, [])
+        area = places.get(area_id) or place
+        spans = busy.get(pk, [])
         result.append(
             _Candidate(
-                member=m,
-                township=area_path[:TOWNSHIP_PATH],
+                member_id=pk,
+                name=name,
+                qualifications=list(quals or []),
+                township=area.path[:TOWNSHIP_PATH] if area else "",
                 confined_to=confined,
                 busy=spans,
                 hours=sum((e - s).total_seconds() for s, e in spans) / 3600,
@@ -124,41 +130,76 @@ def suggest(
     candidates = _candidates(incident, start, end)
     by_qualification: dict[str, list[_Candidate]] = defaultdict(list)
     for c in candidates:
-        for q in c.member.qualifications:
+        for q in c.qualifications:
             by_qualification[q].append(c)
     suggestion = Suggestion(day)
-    short = sorted((s for s in report.shifts if s.gap), key=lambda s: s.shift.starts_at)
-    for sc in short:
-        shift, post = sc.shift, sc.post
-        post_path = post.place.path if post.place_id and post.place else ""
-        post_township = post_path[:TOWNSHIP_PATH]
-        for line in sc.lines:
-            need = line.gap
-            if not need:
+    # Shifts with the same hours see the same people free: the free are found once per window
+    # (after the earlier windows' proposals), queued per qualification and township, least
+    # worked first, and handed out; everyone taken in the window is skipped thereafter.
+    windows: dict[tuple[dt.datetime, dt.datetime], list[Any]] = defaultdict(list)
+    for sc in report.shifts:
+        if sc.gap:
+            windows[(sc.shift.starts_at, sc.shift.ends_at)].append(sc)
+    for (s0, s1), shifts in sorted(windows.items(), key=lambda w: w[0]):
+        free = sorted((c for c in candidates if _free(c, s0, s1, max_hours)), key=_by_hours)
+        near: dict[tuple[str, str], deque[_Candidate]] = defaultdict(deque)
+        anywhere: dict[str, deque[_Candidate]] = defaultdict(deque)
+        confined: list[_Candidate] = []
+        for c in free:
+            if c.confined_to is not None:
+                confined.append(c)
                 continue
-            pool = by_qualification.get(line.qualification, [])
-            # Near first, then the least worked.
-            ranked = sorted(
-                pool, key=lambda c: (not (post_township and c.township == post_township), c.hours)
-            )
-            for c in ranked:
-                if not need:
-                    break
-                if c.confined_to is not None and not post_path.startswith(c.confined_to):
-                    continue
-                if not _free(c, shift.starts_at, shift.ends_at, max_hours):
-                    continue
-                c.busy.append((shift.starts_at, shift.ends_at))
-                c.hours += shift.hours
-                need -= 1
-                suggestion.proposals.append(
-                    Proposal(
-                        shift.pk, post.name, c.member.pk, c.member.name, line.qualification,
-                        bool(post_township) and c.township == post_township,
-                    )
-                )  # fmt: skip
-            suggestion.unfilled += need
+            for q in c.qualifications:
+                near[(q, c.township)].append(c)
+                anywhere[q].append(c)
+        taken: set[int] = set()
+        for sc in shifts:
+            _fill(sc, near, anywhere, confined, taken, suggestion)
     return suggestion
+
+
+def _by_hours(c: _Candidate) -> float:
+    return c.hours
+
+
+def _fill(
+    sc: Any,
+    near: dict[tuple[str, str], "deque[_Candidate]"],
+    anywhere: dict[str, "deque[_Candidate]"],
+    confined: list[_Candidate],
+    taken: set[int],
+    suggestion: Suggestion,
+) -> None:
+    shift, post = sc.shift, sc.post
+    post_path = post.place_path
+    post_township = post_path[:TOWNSHIP_PATH]
+    for line in sc.lines:
+        q = line.qualification
+        chosen: list[tuple[_Candidate, bool]] = []
+        need = line.gap
+        # People who must stay inside a zone go first to the posts inside it.
+        for c in confined:
+            if len(chosen) >= need:
+                break
+            inside = bool(post_path) and post_path.startswith(c.confined_to or "\0")
+            if inside and c.member_id not in taken and q in c.qualifications:
+                taken.add(c.member_id)
+                chosen.append((c, c.township == post_township))
+        sources = ([near.get((q, post_township))] if post_township else []) + [anywhere.get(q)]
+        for source in sources:
+            while len(chosen) < need and source:
+                c = source.popleft()
+                if c.member_id not in taken:
+                    taken.add(c.member_id)
+                    chosen.append((c, bool(post_township) and c.township == post_township))
+        for c, is_near in chosen:
+            c.busy.append((shift.starts_at, shift.ends_at))
+            c.hours += shift.hours
+            suggestion.proposals.append(
+                Proposal(shift.pk, post.name, c.member_id, c.name, q, is_near)
+            )
+        need -= len(chosen)
+        suggestion.unfilled += need
 
 
 def apply(suggestion: Suggestion, *, by: Any = None) -> tuple[int, list[str]]:

@@ -33,7 +33,7 @@ class Registration:
     skills_text: str = ""
 
 
-def _registry_household(document_number: str) -> Place | None:
+def registry_household(document_number: str) -> Place | None:
     person = (
         Person.objects.with_document(DocumentType.RESIDENT_ID, document_number)
         .select_related("household")
@@ -65,7 +65,7 @@ def register(incident: Incident, data: Registration) -> Member | None:
                 incident=incident, is_volunteer=True, name=name[:50], phone=phone,
                 document_number=document, qualifications=skills, skills=data.skills_text[:200],
                 availability=data.availability[:200], area=data.area,
-                organisation=data.organisation, home=_registry_household(document),
+                organisation=data.organisation, home=registry_household(document),
                 verification=Verification.PENDING,
             )  # fmt: skip
     except IntegrityError:
@@ -82,7 +82,7 @@ def verify(
         raise WorkforceError(_("未找到"))
     # The household may have been registered since the volunteer signed up.
     if member.home_id is None and member.document_number:
-        member.home = _registry_household(member.document_number)
+        member.home = registry_household(member.document_number)
     member.verification = Verification.VERIFIED if approve else Verification.REJECTED
     member.verified_at = now or timezone.now()
     member.verified_by = user

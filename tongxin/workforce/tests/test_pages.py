@@ -112,3 +112,24 @@ def test_staff_verify_and_print_a_certificate(incident, town, chief) -> None:
     other = UserFactory(role=Role.UNIT_LEADER, unit=UnitFactory(name="县教育局"))
     client.force_login(other)
     assert client.get(f"/workforce/members/{volunteer.pk}/certificate/").status_code == 404
+
+
+def test_the_coverage_page_warns_of_someone_twenty_hours_in(incident, team, town, chief) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    tired = MemberFactory(incident=incident, team=team, name="连轴转")
+    post = make_post(incident, "县应急物资仓库", place=town.sunny)
+    now = timezone.now()
+    h = dt.timedelta(hours=1)
+    Attendance.objects.create(member=tired, post=post, checked_in_at=now - 20 * h,
+                              checked_out_at=now - 11 * h, client_id_in="a")  # fmt: skip
+    Attendance.objects.create(member=tired, post=post, checked_in_at=now - 10 * h, client_id_in="b")
+    fresh = MemberFactory(incident=incident, team=team, name="刚上岗")
+    Attendance.objects.create(member=fresh, post=post, checked_in_at=now - 2 * h, client_id_in="c")
+    client = Client()
+    client.force_login(chief)
+    page = client.get("/workforce/").content.decode()
+    assert "疲劳预警" in page and "连轴转" in page and "已连续工作 19.0 小时" in page
+    assert "刚上岗" not in page

@@ -4,6 +4,8 @@
     tongxin workforce coverage --date 2022-03-06 [--township NODE] [--json]
     tongxin workforce suggest --date 2022-03-06 [--township NODE] [--apply] [--json]
     tongxin workforce figures [--json]
+    tongxin workforce import FILE --organisation 蓝天救援队    # volunteers, pending verification
+    tongxin workforce link --phone 13800000000 --user USERNAME   # a login sees its own shifts
 
 NODE is a place id, its full address or its name. Output never holds a phone or ID number.
 """
@@ -16,11 +18,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
+from tongxin.accounts.models import User
 from tongxin.audit.context import Actor, acting_as
 from tongxin.imports.readers import ImportFileError
 from tongxin.incidents.models import Incident
 from tongxin.places.models import Place, PlaceKind
 from tongxin.places.services import find_node
+from tongxin.workforce.models import Member
 from tongxin.workforce.services import current_incident
 from tongxin.workforce.services.coverage import QUALIFICATION_NAMES, coverage
 from tongxin.workforce.services.figures import figures
@@ -60,6 +64,9 @@ class Command(BaseCommand):
         imp.add_argument("file")
         imp.add_argument("--team", default="", help=_("队伍名称（名单中没有“队伍”列时必填）"))
         imp.add_argument("--kind", default="", help=_("队伍类别，如 医疗、公安"))
+        imp.add_argument(
+            "--organisation", default="", help=_("志愿组织名称（名单中的人作为待核验的志愿者）")
+        )
         imp.add_argument("--json", action="store_true")
         cov = sub.add_parser("coverage", help=_("某日各岗位班次的需求、已排和缺口"))
         cov.add_argument("--date", required=True)
@@ -72,6 +79,11 @@ class Command(BaseCommand):
         sug.add_argument("--json", action="store_true")
         fig = sub.add_parser("figures", help=_("人员统计"))
         fig.add_argument("--json", action="store_true")
+        link = sub.add_parser(
+            "link", help=_("把登录账号关联到人员（按手机号），以便本人查看班次、签到")
+        )
+        link.add_argument("--phone", required=True)
+        link.add_argument("--user", required=True)
 
     def handle(self, *args: Any, **options: Any) -> None:
         incident = _incident()
@@ -89,7 +101,10 @@ class Command(BaseCommand):
         if not path.exists():
             raise CommandError(_("文件不存在：%(p)s") % {"p": path})
         try:
-            result = import_members(path, incident, team=options["team"], kind=options["kind"])
+            result = import_members(
+                path, incident, team=options["team"], kind=options["kind"],
+                organisation=options["organisation"],
+            )  # fmt: skip
         except ImportFileError as exc:
             raise CommandError(str(exc)) from exc
         data = result.as_dict()
@@ -120,6 +135,15 @@ class Command(BaseCommand):
             data["applied"], data["refused"] = done, refused
         text = _("建议 %(proposed)d 人次，仍缺 %(unfilled)d 人次") % data
         self._print(data, options["json"], text)
+
+    def _link(self, incident: Incident, options: dict[str, Any]) -> None:
+        member = Member.objects.filter(incident=incident).with_phone(options["phone"]).first()
+        user = User.objects.filter(username=options["user"], is_active=True).first()
+        if member is None or user is None:
+            raise CommandError(_("找不到该手机号的人员或该账号"))
+        member.user = user
+        member.save()
+        self.stdout.write(_("已关联：%(name)s ← %(user)s") % {"name": member.name, "user": user})
 
     def _figures(self, incident: Incident, options: dict[str, Any]) -> None:
         data = figures(incident)
