@@ -84,3 +84,10 @@ def test_wall_view_refreshes_and_trends_are_json(world):
     assert {"per_day", "per_hour"} <= set(trends)
     keys = {s["key"] for s in trends["per_day"]["series"]}
     assert "helpdesk.received" in keys
+
+
+def test_unknown_area_or_incident_is_404(world):
+    client = _client()
+    assert client.get(reverse("command:dashboard"), {"area": "abc"}).status_code == 404
+    assert client.get(reverse("command:dashboard"), {"area": 999999}).status_code == 404
+    assert client.get(reverse("command:dashboard"), {"incident": "x"}).status_code == 404
