@@ -11,7 +11,7 @@ with a member there. Counts only, no person.
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from tongxin.incidents.registry import register_figures
@@ -30,6 +30,16 @@ from tongxin.testing.models import SamplingMode, TestRound
 KNOWN = (TestResult.NEGATIVE, TestResult.POSITIVE)
 
 
+def _quiet_since(test_round: TestRound, at: dt.datetime) -> bool:
+    """Whether the round has had no sample and no result after `at` (a finished round, seen
+    from a report's cut-off): then its live tallies are its figures as of `at`."""
+    last_sample = SampledPerson.objects.filter(round=test_round).aggregate(
+        m=Max("first_sampled_at")
+    )["m"]
+    last_result = Tube.objects.filter(round=test_round).aggregate(m=Max("result_at"))["m"]
+    return all(moment is None or moment <= at for moment in (last_sample, last_result))
+
+
 def _coverage(test_round: TestRound, area: Any, at: dt.datetime | None) -> dict[str, int]:
     tallies = RoundHousehold.objects.filter(round=test_round)
     if area is not None:
@@ -38,7 +48,8 @@ def _coverage(test_round: TestRound, area: Any, at: dt.datetime | None) -> dict[
         expected=Sum("expected"), sampled=Sum("sampled"), known=Sum("result_known")
     )
     expected = int(row["expected"] or 0)
-    if at is None:
+    if at is None or _quiet_since(test_round, at):
+        # Live, or nothing sampled or resulted after `at`: the tallies are the answer.
         sampled, known = int(row["sampled"] or 0), int(row["known"] or 0)
     else:
         people = SampledPerson.objects.filter(

@@ -27,7 +27,10 @@ class NoIncident(Http404):
 def current_incident(incident_id: int | str | None = None) -> Incident:
     qs = Incident.objects.all()
     if incident_id is not None and incident_id != "":
-        found = qs.filter(pk=incident_id).first()
+        try:
+            found = qs.filter(pk=int(incident_id)).first()
+        except (TypeError, ValueError):
+            found = None
     else:
         found = qs.open().order_by("-started_at").first() or qs.order_by("-started_at").first()
     if found is None:
@@ -53,7 +56,10 @@ def scope_for(user: Any, area_id: int | str | None = None) -> Scope:
     j = jurisdiction_of(user) if user is not None else None
     area = None
     if area_id not in (None, ""):
-        area = Place.objects.filter(pk=area_id).first()
+        try:
+            area = Place.objects.filter(pk=int(str(area_id))).first()
+        except ValueError:
+            area = None
         if area is None or (
             j is not None and not j.everywhere and not any(area.path.startswith(p) for p in j.paths)
         ):

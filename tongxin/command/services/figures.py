@@ -280,17 +280,20 @@ def trends(
     *,
     now: dt.datetime | None = None,
     hours: int = 24,
+    days: int = 14,
 ) -> dict[str, Any]:
-    """Headline figures at the end of each day since the incident started and at each of the
-    last `hours` hours. Past points are cached for an hour (a late import shows within it)."""
+    """Headline figures at the end of each of the last `days` days (since the incident
+    started) and at each of the last `hours` hours. Past points are cached for an hour (a
+    late import shows in them within the hour)."""
     now = now or timezone.now()
-    first = day_start(incident.started_at)
-    days: list[dt.datetime] = []
+    # The last `days` day ends (or fewer, since the incident started), then now.
+    first = max(day_start(incident.started_at), day_start(now) - dt.timedelta(days=days - 1))
+    points: list[dt.datetime] = []
     moment = first + dt.timedelta(days=1)
-    while moment < now and len(days) < 120:
-        days.append(moment)
+    while moment < now:
+        points.append(moment)
         moment += dt.timedelta(days=1)
-    days.append(now)
+    points.append(now)
     top = timezone.localtime(now).replace(minute=0, second=0, microsecond=0)
     hour_points = [top - dt.timedelta(hours=h) for h in range(hours - 1, -1, -1)] + [now]
     hour_points = [h for h in hour_points if h >= incident.started_at]
@@ -298,20 +301,20 @@ def trends(
     for module, key in HEADLINE:
         labels[f"{module}.{key}"] = f"{title_of(module)}·{LABELS.get(module, {}).get(key, key)}"
 
-    def series(points: list[dt.datetime], fmt: str) -> dict[str, Any]:
-        values = [_trend_point(incident, areas, p, p < now) for p in points]
+    def series(moments: list[dt.datetime], fmt: str) -> dict[str, Any]:
+        values = [_trend_point(incident, areas, p, p < now) for p in moments]
         keys = [k for k in labels if any(k in v for v in values)]
         return {
-            "x": [timezone.localtime(p).strftime(fmt) for p in points],
+            "x": [timezone.localtime(p).strftime(fmt) for p in moments],
             "series": [
                 {"key": k, "name": labels[k], "data": [v.get(k) for v in values]} for k in keys
             ],
         }
 
     # A day's point is its end (24时), labelled with the day itself.
-    day_series = series(days, "%m-%d %H:%M")
+    day_series = series(points, "%m-%d %H:%M")
     day_series["x"] = [
-        timezone.localtime(p - dt.timedelta(seconds=1)).strftime("%m-%d") for p in days
+        timezone.localtime(p - dt.timedelta(seconds=1)).strftime("%m-%d") for p in points
     ]
     return {"per_day": day_series, "per_hour": series(hour_points, "%H:%M")}
 

@@ -84,3 +84,23 @@ def test_wall_view_refreshes_and_trends_are_json(world):
     assert {"per_day", "per_hour"} <= set(trends)
     keys = {s["key"] for s in trends["per_day"]["series"]}
     assert "helpdesk.received" in keys
+
+
+def test_unknown_area_or_incident_is_404(world):
+    client = _client()
+    assert client.get(reverse("command:dashboard"), {"area": "abc"}).status_code == 404
+    assert client.get(reverse("command:dashboard"), {"area": 999999}).status_code == 404
+    assert client.get(reverse("command:dashboard"), {"incident": "x"}).status_code == 404
+
+
+def test_trends_per_day_and_hour(world):
+    from tongxin.command.services import figures as fig
+
+    help_request(world.incident, local(7, 9), world.homes["sun"], closed_at=local(7, 15))
+    help_request(world.incident, local(8, 9), world.homes["huabu"], phone="13700000001")
+    data = fig.trends(world.incident, now=local(8, 12))
+    assert data["per_day"]["x"] == ["03-06", "03-07", "03-08"]
+    received = next(s for s in data["per_day"]["series"] if s["key"] == "helpdesk.received")
+    assert received["data"] == [0, 1, 2]
+    hourly = next(s for s in data["per_hour"]["series"] if s["key"] == "helpdesk.received")
+    assert hourly["data"][-1] == 2 and len(data["per_hour"]["x"]) == 25

@@ -16,18 +16,23 @@
     });
     window.addEventListener("resize", function () { chart.resize(); });
   }
-  function load() {
+  function load(attempt) {
     var day = document.getElementById("chart-day");
     if (!day) return;
     fetch(day.dataset.trends, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : null; })
+      .catch(function () { return null; })
       .then(function (data) {
-        if (!data) return;
+        if (!data) {
+          // A busy server may fail one request: try again a little later, a few times.
+          if ((attempt || 0) < 3) window.setTimeout(function () { load((attempt || 0) + 1); }, 1500);
+          return;
+        }
         draw(day, data.per_day);
         draw(document.getElementById("chart-hour"), data.per_hour);
         day.dataset.loaded = "1";
       });
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", load);
-  else load();
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { load(0); });
+  else load(0);
 })();

@@ -46,6 +46,10 @@ def test_sampling_coverage_results_pools_and_recalls_as_of(world, upload):
     assert (morning["sampled"], morning["result_known"]) == (3, 0)
     assert (morning["positive_pools"], morning["open_recalls"]) == (0, 0)
     assert morning["pending_results"] == 1  # POOL-A, sampled, no result yet
+    # After the last sample and result, the figures as of then are the live ones.
+    after = sampling_figures.figures(world.incident, at=local(7, 0))
+    keys = ("should_test", "sampled", "result_known", "untested", "positive_pools")
+    assert {k: after[k] for k in keys} == {k: live[k] for k in keys}
     # Under 华埠小区: nobody sampled there.
     huabu = sampling_figures.figures(world.incident, area=world.huabu)
     assert (huabu["should_test"], huabu["sampled"], huabu["open_recalls"]) == (2, 0, 0)
