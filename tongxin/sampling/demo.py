@@ -5,8 +5,7 @@ whose slot has ended are sampled (all but a few of their residents), those in th
 are partly sampled (so some points are busy this hour), later ones not yet. Tubes from slots
 that ended more than an hour ago have results, all negative but one 10-in-1 pool, which is
 recalled (two of its members already resampled negative). Sealed households get door-to-door
-tasks, a team works some of them; one box went to the lab; one walk-in was registered and
-another, scanned with only the card, waits for name and address.
+tasks, a team works some of them; one box went to the lab; one walk-in was registered.
 
 Everything goes through the same services as real work (record_batch, import_result_rows,
 handover), a thousand events a call. Idempotent: a round that already has tubes is left as
@@ -319,8 +318,6 @@ def _walk_in(test_round: TestRound, user: User, now: dt.datetime) -> None:
     number = first17 + check_char(first17)
     if Person.objects.with_document("resident_id", number).exists():
         return
-    first17 = "33082419930917052"
-    card_only = first17 + check_char(first17)
     record_batch(
         [
             {
@@ -329,14 +326,7 @@ def _walk_in(test_round: TestRound, user: User, now: dt.datetime) -> None:
                 "document_number": number,
                 "sampled_at": (now - dt.timedelta(minutes=5)).isoformat(),
                 "walk_in": {"name": "范晓峰", "building": building.pk, "room": "1803"},
-            },
-            {
-                # Scanned with only the card in a rush: kept, waiting for name and address.
-                "id": str(uuid.uuid4()),
-                "tube": "KHWALKIN01",
-                "document_number": card_only,
-                "sampled_at": (now - dt.timedelta(minutes=4)).isoformat(),
-            },
+            }
         ],
         user=user,
         defaults={

@@ -75,8 +75,7 @@ def test_the_demo_round_is_in_progress_with_a_recall(demo_round):
     assert Tube.objects.filter(round=test_round).exclude(result="").count() > 1
     assert DoorTask.objects.filter(round=test_round, status=DoorStatus.DONE).exists()
     assert Box.objects.get(round=test_round).status == BoxStatus.RECEIVED
-    assert WalkIn.objects.count() == 2
-    assert WalkIn.objects.filter(needs_details=True).count() == 1
+    assert WalkIn.objects.count() == 1
 
     again = load_demo_sampling(incident, now + dt.timedelta(minutes=30))
     assert not again["created"]
