@@ -7,4 +7,6 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("rounds/<int:pk>/", views.round_page, name="round"),
     path("deliveries/delivered/", views.delivered, name="delivered"),
+    path("requests/<int:pk>/issue/", views.issue_request_view, name="issue"),
+    path("requests/<int:pk>/receipt/", views.receipt, name="receipt"),
 ]

@@ -20,6 +20,7 @@ from tongxin.supplies.models import (
 )
 from tongxin.supplies.services import SuppliesError
 from tongxin.supplies.services.deliveries import delivery_list, mark_delivered
+from tongxin.supplies.services.requests import confirm_receipt, issue_request
 from tongxin.supplies.services.stock import stock_report
 from tongxin.web.decorators import page
 
@@ -39,7 +40,12 @@ def index(request: HttpRequest) -> HttpResponse:
         .select_related("item", "warehouse")[:100]
     )
     rounds = DeliveryRound.objects.visible_to(request.user).select_related("estate", "item")[:50]
-    context = {"stock": stock_report(warehouses), "requests": requests, "rounds": rounds}
+    context = {
+        "stock": stock_report(warehouses),
+        "requests": requests,
+        "rounds": rounds,
+        "can_manage": has_perm(request.user, Perm.MANAGE_SUPPLIES),
+    }
     return render(request, "supplies/index.html", context)
 
 
@@ -98,3 +104,28 @@ def delivered(request: HttpRequest) -> HttpResponse:
     if building.isdigit():
         target["Location"] += f"?building={building}"
     return target
+
+
+@page(Perm.MANAGE_SUPPLIES)
+@require_POST
+def issue_request_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """出库 for a post's request: refused whole when the stock is short."""
+    found = get_object_or_404(SupplyRequest.objects.visible_to(request.user), pk=pk)
+    try:
+        issue_request(found, by=request.user)
+        messages.success(request, _("已出库：%(r)s") % {"r": found})
+    except SuppliesError as exc:
+        messages.error(request, str(exc))
+    return redirect("supplies:index")
+
+
+@page(Perm.MANAGE_SUPPLIES)
+@require_POST
+def receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(SupplyRequest.objects.visible_to(request.user), pk=pk)
+    try:
+        confirm_receipt(found, request.POST.get("receiver", ""))
+        messages.success(request, _("已签收：%(r)s") % {"r": found})
+    except SuppliesError as exc:
+        messages.error(request, str(exc))
+    return redirect("supplies:index")

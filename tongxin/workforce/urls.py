@@ -12,4 +12,5 @@ urlpatterns = [
     path("volunteers/<int:pk>/verify/", views.verify_volunteer, name="verify"),
     path("members/<int:pk>/certificate/", views.certificate, name="certificate"),
     path("branches/", views.branches, name="branches"),
+    path("teams/", views.teams, name="teams"),
 ]

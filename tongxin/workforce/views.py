@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -32,6 +32,7 @@ from tongxin.workforce.models import (
     Member,
     PartyBranch,
     Post,
+    Team,
     Verification,
 )
 from tongxin.workforce.services import WorkforceError, current_incident, rule
@@ -337,3 +338,22 @@ def branches(request: HttpRequest) -> HttpResponse:
         .order_by("dissolved_on", "founded_on", "name")
     )
     return render(request, "workforce/branches.html", {"rows": rows})
+
+
+@page(Perm.VIEW_WORKFORCE)
+def teams(request: HttpRequest) -> HttpResponse:
+    """Who came, from where, how many, where they sleep, until when; and how many are on duty."""
+    incident = _incident()
+    on_duty = Count(
+        "members__attendances",
+        filter=Q(members__attendances__checked_out_at__isnull=True),
+        distinct=True,
+    )
+    rows = (
+        Team.objects.visible_to(request.user)
+        .filter(incident=incident)
+        .select_related("leader")
+        .annotate(member_count=Count("members", distinct=True), on_duty=on_duty)
+        .order_by("kind", "name")
+    )
+    return render(request, "workforce/teams.html", {"rows": rows})

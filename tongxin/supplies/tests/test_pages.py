@@ -46,3 +46,26 @@ def test_stock_page_and_marking_a_doorstep(incident, chief) -> None:
     stranger = UserFactory(role=Role.GRID_STAFF, unit=UnitFactory(name="县教育局"))
     client.force_login(stranger)
     assert client.get(f"/supplies/rounds/{round_.pk}/").status_code == 404
+
+
+def test_the_support_team_issues_a_post_request_and_records_the_receipt(incident) -> None:
+    from tongxin.supplies.models import RequestStatus, SupplyRequest
+
+    keeper = UserFactory(role=Role.SUPPORT_TEAM, unit=UnitFactory(name="县物资保障组"))
+    wh, tubes = warehouse(), item("采样管", category="sampling")
+    receive(wh, tubes, 400)
+    short = SupplyRequest.objects.create(
+        incident=incident, warehouse=wh, item=tubes, quantity=500, for_post="一号采样点"
+    )
+    client = Client()
+    client.force_login(keeper)
+    page = client.post(f"/supplies/requests/{short.pk}/issue/", follow=True).content.decode()
+    assert "库存不足" in page
+    short.refresh_from_db()
+    assert short.status == RequestStatus.OPEN
+    short.quantity = 300
+    short.save()
+    client.post(f"/supplies/requests/{short.pk}/issue/")
+    client.post(f"/supplies/requests/{short.pk}/receipt/", {"receiver": "点长"})
+    short.refresh_from_db()
+    assert (short.status, short.receipt_name) == (RequestStatus.DELIVERED, "点长")

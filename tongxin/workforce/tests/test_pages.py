@@ -133,3 +133,14 @@ def test_the_coverage_page_warns_of_someone_twenty_hours_in(incident, team, town
     page = client.get("/workforce/").content.decode()
     assert "疲劳预警" in page and "连轴转" in page and "已连续工作 19.0 小时" in page
     assert "刚上岗" not in page
+
+
+def test_teams_page_counts_members_and_who_is_on_duty(incident, team, town, chief) -> None:
+    on = MemberFactory(incident=incident, team=team)
+    MemberFactory(incident=incident, team=team)
+    post = make_post(incident, place=town.sunny)
+    Attendance.objects.create(member=on, post=post, checked_in_at=local(6, 5), client_id_in="x")
+    client = Client()
+    client.force_login(chief)
+    page = client.get("/workforce/teams/").content.decode()
+    assert "市一院驰援队" in page and "2 人，在岗 1 人" in page
