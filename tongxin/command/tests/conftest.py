@@ -16,7 +16,7 @@ from tongxin.factories import (
     make_id_number,
 )
 from tongxin.incidents.models import Incident, PolicyEdition
-from tongxin.incidents.services import open_incident
+from tongxin.incidents.services import load_policy_editions, open_incident
 from tongxin.places.models import Place, PlaceKind
 
 PASSWORD = "pass-word-123"
@@ -46,6 +46,7 @@ def _fresh_cache() -> None:
 def world(db: Any, settings: Any) -> World:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TIME_ZONE = "Asia/Shanghai"
+    load_policy_editions()  # a live-server test flushes what the migrations loaded
     homes = {
         "sun": household("阳光小区", "1", "101"),
         "sun2": household("阳光小区", "2", "201"),

@@ -46,3 +46,16 @@ def test_other_roles_may_not_edit_review_or_issue(world, draft, who):
         reports.issue(draft, user)
     with pytest.raises(reports.NotPermitted):
         reports.generate(world.incident, local(8).date(), user=user, now=local(9, 1))
+
+
+def test_api_report_has_the_xlsx_tables(world, draft):
+    from django.test import Client
+
+    from .conftest import PASSWORD
+
+    client = Client()
+    client.login(username="command", password=PASSWORD)
+    body = client.get("/api/v1/command/reports/1").json()
+    assert list(body) == [*reports.rows(draft), "reconciliation_ok"]
+    assert body["report"][0]["number"] == 1
+    assert client.get("/api/v1/command/reports/2").status_code == 404
