@@ -402,7 +402,8 @@ def reveal_passenger_phone(user: Any, pk: int, *, today: dt.date | None = None) 
     planner = can_plan_runs(user) and has_perm(user, Perm.REVEAL_PERSONAL)
     if not (crew_now or planner):
         raise NotAllowed(_("只有本车当班的驾驶员、随车人员和调度人员可以拨打乘客电话"))
-    record_reveal(passenger.person, "phone")
+    # The purpose is the call itself; the audit event says so instead of asking the driver.
+    record_reveal(passenger.person, "phone", reason="专车接送：联系乘客")
     return str(passenger.person.phone or "")
 
 

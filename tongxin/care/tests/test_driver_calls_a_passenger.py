@@ -42,7 +42,7 @@ def test_the_driver_sees_a_call_button_and_gets_a_tel_link(client: Any, run_toda
     assert 'href="tel:13812345678"' in response.content.decode()
     event = AuditEvent.objects.get(action=AuditAction.REVEAL)
     assert (event.actor, event.target_id, event.detail) == (
-        driver, str(passenger.person_id), {"field": "phone"},
+        driver, str(passenger.person_id), {"field": "phone", "reason": "专车接送：联系乘客"},
     )  # fmt: skip
 
 

@@ -14,15 +14,21 @@ from .conftest import PASSWORD
 
 
 @pytest.fixture
-def isolation_module():
-    """A stand-in for the isolation module: registered as that engineer's app would."""
+def without_tracing_and_isolation(monkeypatch):
+    """The picture of an install where those two modules are absent."""
+    for module in ("tracing", "isolation"):
+        monkeypatch.delitem(registry._figures, module, raising=False)
+
+
+@pytest.fixture
+def isolation_module(monkeypatch, without_tracing_and_isolation):
+    """A stand-in for the isolation module, registered as an app would (restored afterwards)."""
 
     def provider(incident, *, area=None, at=None):
         return {"sites": 3, "occupied": 40 if area is None else 5, "labels": {"sites": "隔离点"}}
 
-    registry._figures["isolation"] = provider
-    yield provider
-    registry._figures.pop("isolation", None)
+    monkeypatch.setitem(registry._figures, "isolation", provider)
+    return provider
 
 
 def _client(username="command"):
@@ -31,7 +37,7 @@ def _client(username="command"):
     return client
 
 
-def test_registered_modules_have_cards_and_absent_ones_none(world):
+def test_registered_modules_have_cards_and_absent_ones_none(world, without_tracing_and_isolation):
     help_request(world.incident, local(7, 9), world.homes["sun"])
     page = _client().get(reverse("command:dashboard")).content.decode()
     for title in ("核酸检测", "三区管控", "求助平台", "指令办理"):

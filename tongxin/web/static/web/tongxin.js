@@ -34,3 +34,8 @@ document.addEventListener("DOMContentLoaded", () => {
   const current = document.querySelector('.nav a[aria-current="page"]');
   if (current) current.scrollIntoView({ block: "nearest", inline: "center" });
 });
+// A button marked data-print prints the page (no inline handlers: the CSP allows none).
+document.addEventListener("click", (event) => {
+  const target = event.target;
+  if (target instanceof Element && target.closest("[data-print]")) window.print();
+});
