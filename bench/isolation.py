@@ -319,6 +319,7 @@ def main() -> int:
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--database", default=None)
     parser.add_argument("--no-docs", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="print where allocation spends")
     args = parser.parse_args()
     rng = random.Random(12)
     with tempfile.TemporaryDirectory() as tmp:
@@ -346,7 +347,15 @@ def main() -> int:
             with transaction.atomic():
                 batch = make_batch(world, args.batch, args.people + k * args.batch)
                 t0 = time.perf_counter()
-                placements = allocate_batch(None, batch)
+                if args.profile and k == 0:
+                    import cProfile
+                    import pstats
+
+                    profiler = cProfile.Profile()
+                    placements = profiler.runcall(allocate_batch, None, batch)
+                    pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+                else:
+                    placements = allocate_batch(None, batch)
                 alloc_times.append((time.perf_counter() - t0) * 1000)
                 placed = sum(1 for p in placements if p.room)
                 transaction.set_rollback(True)
