@@ -47,3 +47,14 @@ ISOLATION_RULES: dict[str, dict[str, Any]] = {
         },
     },
 }  # fmt: skip
+
+
+def add_isolation_rules(policy_edition_model: Any) -> None:
+    """Put the isolation rules into the bundled editions (the data migration; also tests that
+    reloaded the editions from their file)."""
+    for code, rules in ISOLATION_RULES.items():
+        edition = policy_edition_model.objects.filter(code=code).first()
+        if edition is None:
+            continue
+        edition.rules = {**edition.rules, "isolation": rules}
+        edition.save(update_fields=["rules"])

@@ -418,8 +418,6 @@ def floor(request: HttpRequest, pk: int, floor: int) -> HttpResponse:
         except (IsolationError, ValueError) as exc:
             _flash_error(request, exc)
         return redirect("isolation:floor", site.pk, floor)
-    import uuid
-
     today = timezone.localdate()
     return render(
         request,
@@ -429,7 +427,6 @@ def floor(request: HttpRequest, pk: int, floor: int) -> HttpResponse:
             "floor": floor,
             "rows": ss.floor_sheet(site, floor, today),
             "today": today,
-            "client_id": uuid.uuid4(),
             "symptom_choices": [_("发热"), _("咳嗽"), _("乏力"), _("咽痛"), _("腹泻")],
         },
     )

@@ -2,15 +2,9 @@ from django.db import migrations
 
 
 def add_rules(apps, schema_editor):
-    from tongxin.isolation.editions import ISOLATION_RULES
+    from tongxin.isolation.editions import add_isolation_rules
 
-    PolicyEdition = apps.get_model("incidents", "PolicyEdition")
-    for code, rules in ISOLATION_RULES.items():
-        edition = PolicyEdition.objects.filter(code=code).first()
-        if edition is None:
-            continue
-        edition.rules = {**edition.rules, "isolation": rules}
-        edition.save(update_fields=["rules"])
+    add_isolation_rules(apps.get_model("incidents", "PolicyEdition"))
 
 
 def remove_rules(apps, schema_editor):

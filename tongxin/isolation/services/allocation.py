@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -171,15 +172,25 @@ def _units(members: list[BatchMember], sharing: bool) -> list[list[BatchMember]]
     return units
 
 
+_COMPANION_IDS = TransferEntry.objects.only("id", "companion_of_id")
+
+
 def _candidates(batch: Batch) -> list[BatchMember]:
     placed = Stay.objects.filter(member__batch=batch, in_room=True).values("member_id")
     return list(
         batch.members.filter(outcome__in=[Outcome.PENDING, Outcome.BOARDED])
         .exclude(pk__in=placed)
         .select_related("entry", "entry__companion_of")
-        .prefetch_related("entry__companions")
+        # Only what placing needs: fewer columns to read and to snapshot for the audit trail.
+        .only(
+            "id", "batch_id", "entry_id", "stop", "outcome", "received_at",
+            "entry__id", "entry__name", "entry__level", "entry__household_id",
+            "entry__companion_of_id", "entry__wheelchair", "entry__last_exposure",
+            "entry__companion_of__id", "entry__companion_of__level",
+        )
+        .prefetch_related(Prefetch("entry__companions", queryset=_COMPANION_IDS))
         .order_by("stop", "pk")
-    )
+    )  # fmt: skip
 
 
 def allocate_batch(user: Any, batch: Batch, now: dt.datetime | None = None) -> list[Placement]:
@@ -256,8 +267,8 @@ _PLACE_FIELDS = ["room", "room_type", "bed", "in_room", "level", "companion_of"]
 def _save(stays: list[Stay], existing: dict[int | None, Stay]) -> None:
     """Insert new stays, give rooms to existing ones (two statements)."""
     new = [st for st in stays if st.pk is None]
+    old = [st for st in stays if st.pk is not None]  # before the insert gives the new ones ids
     Stay.objects.bulk_create(new)
-    old = [st for st in stays if st.pk is not None]
     if old:
         Stay.objects.bulk_update(old, _PLACE_FIELDS)
 

@@ -58,6 +58,9 @@ def figures(
         "occupied": rooms["occupied"],
         "free": rooms["free"],
         "to_be_cleaned": rooms["to_be_cleaned"],
+        "occupancy_percent": round(100 * rooms["occupied"] / rooms["rooms"])
+        if rooms["rooms"]
+        else 0,
         "transfers_today": batches.filter(planned_at__gte=start, planned_at__lte=at).count(),
         "transferred_today": boarded_today,
         "unreachable_open": unreachable,

@@ -50,7 +50,7 @@ def test_every_outcome_is_counted_and_received_equals_boarded(batch, escort, sit
     batch.refresh_from_db()
     assert batch.status == BatchStatus.CLOSED
     # Whoever did not board is back on the list; the two who came are isolated.
-    statuses = {mm.entry.name: mm.entry.status for mm in batch.members.select_related("entry")}
+    statuses = {mm.entry_id: mm.entry.status for mm in batch.members.select_related("entry")}
     assert sorted(statuses.values()).count(EntryStatus.WAITING) == 3
     assert sorted(statuses.values()).count(EntryStatus.ISOLATED) == 2
 

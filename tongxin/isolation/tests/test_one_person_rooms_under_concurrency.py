@@ -69,12 +69,15 @@ def test_two_allocations_at_once_place_one_person(site_staff):
     batches = [_batch(inc, chief, site, "甲"), _batch(inc, chief, site, "乙")]
     barrier = threading.Barrier(2)
     placed: list[bool] = []
+    errors: list[BaseException] = []
 
     def allocate(batch):
         try:
-            barrier.wait(timeout=5)
+            barrier.wait(timeout=60)  # generous: the machine may be busy
             [p] = allocation.allocate_batch(chief, batch)
             placed.append(p.room is not None)
+        except BaseException as exc:  # reported below, not lost in the thread
+            errors.append(exc)
         finally:
             connection.close()
 
@@ -82,6 +85,7 @@ def test_two_allocations_at_once_place_one_person(site_staff):
     for t in threads:
         t.start()
     for t in threads:
-        t.join(timeout=30)
+        t.join(timeout=120)
+    assert errors == []
     assert sorted(placed) == [False, True]
     assert Stay.objects.filter(room__site=site, in_room=True).count() == 1
