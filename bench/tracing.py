@@ -357,9 +357,15 @@ def copresence_timings() -> dict[str, Any]:
         t = time.monotonic()
         at_venue(venue_incident(), Venue.objects.get(pk=v), s, e, 15)
         times.append((time.monotonic() - t) * 1000)
-    qs = CheckIn.objects.filter(
-        venue_id=venue_id, entered_at__lt=end, left_at__gt=start
-    ).values_list("person_id", "outside_person_id", "entered_at", "left_at")
+    from tongxin.tracing.services.rules import max_stay
+
+    incident = venue_incident()
+    # The query co-presence runs (copresence._collect), bounded by the edition's longest stay.
+    qs = (
+        CheckIn.objects.filter(incident=incident, venue_id=venue_id)
+        .overlapping(start, end, max_stay(incident.policy_edition))
+        .values_list("person_id", "outside_person_id", "entered_at", "left_at")
+    )
     sql, params = qs.query.sql_with_params()
     return {"cold_ms": cold, "median_ms": statistics.median(times), "max_ms": max(times),
             "people": len(people), "plan": explain(sql, list(params))}  # fmt: skip
@@ -369,13 +375,14 @@ def derive_timings(incident: Any) -> dict[str, Any]:
     from django.utils import timezone
 
     from tongxin.people.models import Person
-    from tongxin.tracing.models import CheckIn, Contact, Level, Stay
+    from tongxin.tracing.models import Case, CheckIn, Contact, Level, Stay
     from tongxin.tracing.services import confirm_contacts
     from tongxin.tracing.services.cases import create_case
     from tongxin.tracing.services.derive import derive_for_case
+    from tongxin.tracing.services.rules import max_stay
 
     now = timezone.now()
-    person = Person.objects.order_by("pk").first()
+    person = Person.objects.exclude(pk__in=Case.objects.values("person_id")).order_by("pk").first()
     case = create_case(incident, person=person, channel="community", reported_at=now - dt.timedelta(days=1),
                        onset_date=timezone.localdate() - dt.timedelta(days=2))  # fmt: skip
     from tongxin.tracing.services.derive import case_window
@@ -407,11 +414,18 @@ def derive_timings(incident: Any) -> dict[str, Any]:
     t1 = time.monotonic()
     both = derive_for_case(case)
     second_s = time.monotonic() - t1
-    secondary = Contact.objects.filter(source_management__isnull=False).count()
+    secondary = (
+        Contact.objects.filter(
+            source_management__contacts__source_case=case, source_management__isnull=False
+        )
+        .distinct()
+        .count()
+    )
     m = close[0].management
     qs = (
-        CheckIn.objects.of_subject(m.person_id, None)
-        .overlapping(m.contacts.first().first_exposure, now)
+        CheckIn.objects.filter(incident=incident)
+        .of_subject(m.person_id, None)
+        .overlapping(m.contacts.first().first_exposure, now, max_stay(incident.policy_edition))
         .values_list("pk", "venue_id", "entered_at", "left_at")
     )
     sql, params = qs.query.sql_with_params()
@@ -458,7 +472,8 @@ on {where}. The machine is shared by several engineers' test runs: wall times ar
 | derive every candidate of a case with {der["stays"]} stays | < 1 s | **{der["seconds"] * 1000:.0f} ms** ({der["candidates"]} candidates stored) |
 | 次密接 of the same case with {der["close"]} confirmed 密接 | < 5 s | **{der["second_seconds"] * 1000:.0f} ms** (the whole derivation again; {der["secondary"]} 次密接 candidates) |
 
-Co-presence (`CheckIn.objects.filter(venue_id=…, entered_at__lt=end, left_at__gt=start)`):
+Co-presence (`CheckIn.objects.filter(incident=…, venue_id=…).overlapping(start, end, max_stay)`:
+the entry time bounded on both sides by the edition's longest stay, so a range of `checkin_venue_time`):
 
 ```
 {cop["plan"]}
