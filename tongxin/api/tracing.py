@@ -11,7 +11,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from tongxin.accounts.permissions import Perm
@@ -218,7 +218,7 @@ def case_detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
 
 
 @router.post("/cases/from-positive", response={201: CaseOut}, summary="Open a case from a positive")
-def from_positive(request: HttpRequest, payload: FromPositiveIn) -> tuple[int, dict[str, Any]]:
+def from_positive(request: HttpRequest, payload: FromPositiveIn) -> Status:
     require(request.user, Perm.MANAGE_TRACING)
     positive = PositivePerson.objects.visible_to(request.user).filter(pk=payload.positive).first()
     if positive is None:
@@ -229,7 +229,7 @@ def from_positive(request: HttpRequest, payload: FromPositiveIn) -> tuple[int, d
         case = case_from_positive(positive, channel=payload.channel, by=request.user)
     except TracingError as exc:
         raise HttpError(400, str(exc)) from exc
-    return 201, _case_out(case)
+    return Status(201, _case_out(case))
 
 
 @router.post(
@@ -291,7 +291,7 @@ def venues(request: HttpRequest) -> list[Venue]:
 
 
 @router.post("/venues/", response={201: VenueOut}, summary="Add a venue (or update it by code)")
-def add_venue(request: HttpRequest, payload: VenueIn) -> tuple[int, Venue]:
+def add_venue(request: HttpRequest, payload: VenueIn) -> Status:
     require(request.user, Perm.MANAGE_TRACING)
     if payload.kind not in VenueKind.values:
         raise HttpError(400, "kind")
@@ -299,7 +299,7 @@ def add_venue(request: HttpRequest, payload: VenueIn) -> tuple[int, Venue]:
         code=payload.code.strip(),
         defaults={"name": payload.name, "kind": payload.kind, "address": payload.address},
     )
-    return 201, venue
+    return Status(201, venue)
 
 
 @router.post(
@@ -313,16 +313,18 @@ def add_venue(request: HttpRequest, payload: VenueIn) -> tuple[int, Venue]:
         }
     },
 )
-def upload_checkins(request: HttpRequest) -> tuple[int, dict[str, Any]]:
+def upload_checkins(request: HttpRequest) -> Status:
     require(request.user, Perm.MANAGE_TRACING)
     try:
         payload = json.loads(request.body or b"null")
     except (ValueError, UnicodeDecodeError):
-        return 400, {"detail": _("请求内容不是有效的 JSON")}
+        return Status(400, {"detail": _("请求内容不是有效的 JSON")})
     rows = payload.get("rows") if isinstance(payload, dict) else None
     client_id = str(payload.get("client_id") or "")[:100] if isinstance(payload, dict) else ""
     if not isinstance(rows, list) or not client_id or len(rows) > MAX_CHECKINS:
-        return 400, {"detail": _('请求内容应为 {"client_id": …, "rows": [...]}，最多 5000 行')}
+        return Status(
+            400, {"detail": _('请求内容应为 {"client_id": …, "rows": [...]}，最多 5000 行')}
+        )
     incident_id = payload.get("incident")
     incident = incident_for(request.user, incident_id if isinstance(incident_id, int) else None)
     items = [
@@ -334,7 +336,7 @@ def upload_checkins(request: HttpRequest) -> tuple[int, dict[str, Any]]:
     summary = import_rows(
         incident, items, name=f"api:{client_id}", client_id=client_id, by=request.user
     )
-    return 200, summary.as_dict()
+    return Status(200, summary.as_dict())
 
 
 @router.get("/copresence", response=list[dict[str, Any]], summary="Who was at a venue in a window")
