@@ -247,9 +247,13 @@ def _build(incident: Incident, now: dt.datetime) -> None:
             defaults={"member": a.member, "post": a.shift.post, "assignment": a,
                       "checked_in_at": max(a.starts_at, now - dt.timedelta(hours=3 + n % 3))},
         )  # fmt: skip
-    tired = cadre_people[0]
+    # A cadre not on duty above (which people are depends on the hour the demo is loaded).
+    busy = set(
+        Attendance.objects.filter(checked_out_at__isnull=True).values_list("member_id", flat=True)
+    )
+    tired = next((m for m in cadre_people if m.pk not in busy), cadre_people[0])
     warehouse_post = next(p for p in posts["other"] if p.kind == PostKind.WAREHOUSE)
-    if not Attendance.objects.filter(member=tired, checked_out_at__isnull=True).exists():
+    if not Attendance.objects.filter(client_id_in="demo-tired-1").exists():
         Attendance.objects.create(
             member=tired, post=warehouse_post, checked_in_at=now - dt.timedelta(hours=20),
             checked_out_at=now - dt.timedelta(hours=11), client_id_in="demo-tired-1",
