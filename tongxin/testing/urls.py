@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/areas/", views.round_area, name="round_area"),
     path("<int:pk>/status/", views.round_status, name="round_status"),
     path("<int:pk>/points/", views.round_point_add, name="round_point_add"),
+    path("<int:pk>/points/import/", views.round_points_import, name="round_points_import"),
     path("<int:pk>/plan/", views.plan_page, name="plan"),
     path("<int:pk>/plan/run/", views.plan_run, name="plan_run"),
     path("<int:pk>/plan/slots/<int:slot_pk>/", views.slot_move, name="slot_move"),

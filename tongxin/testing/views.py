@@ -20,6 +20,8 @@ from tongxin.accounts.models import User
 from tongxin.accounts.permissions import Perm
 from tongxin.incidents.models import Incident
 from tongxin.people.models import Person
+from tongxin.core.uploads import UploadRejected
+from tongxin.imports.readers import ImportFileError
 from tongxin.people.services import search
 from tongxin.places.models import Place, PlaceKind
 from tongxin.testing import forms, planner
@@ -35,6 +37,7 @@ from tongxin.testing.models import (
 )
 from tongxin.testing.services import overview, plans, reminders, rounds
 from tongxin.testing.services.permissions import can_manage_testing, can_plan, can_remind
+from tongxin.testing.services.points_import import import_points_upload
 from tongxin.testing.services.rounds import RoundError
 from tongxin.testing.services.scope import should_test
 from tongxin.web.decorators import is_fragment_request, page
@@ -198,6 +201,27 @@ def round_point_add(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("请选择采样点"))
     return redirect("testing:round", round.pk)
+
+
+@page(Perm.VIEW_PLACES)
+def round_points_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """The round's test points from a spreadsheet (the page twin of `tongxin testing
+    import-points`): a dry run first, then the import, with every row's reason shown."""
+    round = _round(request, pk)
+    _require(can_manage_testing(request.user))
+    context = _common(request, round)
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        dry_run = bool(request.POST.get("dry_run"))
+        try:
+            if upload is None:
+                raise ImportFileError(_("请选择要导入的文件（.xlsx 或 .csv）"))
+            result = import_points_upload(round, upload, user=request.user, dry_run=dry_run)
+        except (ImportFileError, UploadRejected, RoundError) as exc:
+            context["error"] = str(exc)
+        else:
+            context.update(result=result, dry_run=dry_run)
+    return render(request, "testing/points_import.html", context)
 
 
 # --- points ---------------------------------------------------------------------------------

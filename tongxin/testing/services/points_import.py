@@ -153,3 +153,28 @@ def import_points(
         run, table, source=source_name or Path(path).name, decide=_decide_point,
         target_type="testing.testpoint", label=str(_lazy("导入采样点 %(source)s")),
     )  # fmt: skip
+
+
+def import_points_upload(
+    round: TestRound, upload: Any, *, user: Any, dry_run: bool = False
+) -> ImportResult:
+    """An uploaded file (a page's form) through `import_points`: size checked first, kept in an
+    owner-only temporary folder only while it is read."""
+    import tempfile
+
+    from tongxin.core.uploads import check_size
+    from tongxin.imports.readers import ImportFileError
+
+    name = Path(upload.name or "").name
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise ImportFileError(
+            _("不支持的文件类型“%(suffix)s”，请上传 .xlsx 或 .csv 文件") % {"suffix": suffix or "?"}
+        )
+    check_size(upload.size)
+    with tempfile.TemporaryDirectory(prefix="tongxin-points-") as folder:
+        path = Path(folder) / f"points{suffix}"
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        return import_points(round, path, user=user, dry_run=dry_run, source_name=name)
