@@ -18,10 +18,10 @@ from django.views.decorators.http import require_POST
 
 from tongxin.accounts.models import User
 from tongxin.accounts.permissions import Perm
-from tongxin.incidents.models import Incident
-from tongxin.people.models import Person
 from tongxin.core.uploads import UploadRejected
 from tongxin.imports.readers import ImportFileError
+from tongxin.incidents.models import Incident
+from tongxin.people.models import Person
 from tongxin.people.services import search
 from tongxin.places.models import Place, PlaceKind
 from tongxin.testing import forms, planner

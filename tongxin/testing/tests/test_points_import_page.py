@@ -41,7 +41,8 @@ def test_dry_run_then_import_from_the_page(county: None) -> None:  # noqa: F811
     round = _round()
     client = Client()
     client.force_login(UserFactory(role=Role.COMMAND_POST))
-    assert "从表格导入采样点" in client.get(reverse("testing:round", args=[round.pk])).content.decode()
+    detail = client.get(reverse("testing:round", args=[round.pk])).content.decode()
+    assert "从表格导入采样点" in detail
 
     page = _upload(client, round, dry_run=True)
     assert "检查结果（未导入）" in page and not TestPoint.objects.exists()
