@@ -121,7 +121,7 @@ def upload_events(request: HttpRequest) -> HttpResponse:
     }
     source = str(payload.get("source")) if payload.get("source") in ("point", "door") else "device"
     try:
-        with admission.admitted(request.user.pk):
+        with admission.admitted(admission.device_of(request)):
             result = recording.record_batch(
                 payload["events"], user=request.user, defaults=defaults, source=source
             )

@@ -6,15 +6,17 @@ Two bounds, both per process (a gunicorn worker), both settings:
   with `Retry-After` at once, before it touches the database. A worker therefore never holds
   more than that many database connections for uploads, and the whole server at most
   workers × that (PostgreSQL's `max_connections` is sized from it, see docs/scaling.md).
-- `TONGXIN_UPLOAD_BATCHES_PER_MINUTE` batches per device (the token or signed-in user) with a
-  burst of the same size; one more is answered 429 with `Retry-After` (the seconds until the
-  device may send again). It is counted per process, so across N workers a device gets at
-  most N times that: the bound is against a looping device, not an accounting rule.
+- `TONGXIN_UPLOAD_BATCHES_PER_MINUTE` batches per device (its API token, or the signed-in
+  user of a point page) with a burst of the same size; one more is answered 429 with
+  `Retry-After` (the seconds until the device may send again). It is counted per process,
+  so across N workers a device gets at most N times that: the bound is against a looping
+  device, not an accounting rule.
 
 `Retry-After` of a 503 is spread over a few seconds so that devices shed together do not
 come back together. Nothing is lost by shedding: the device keeps its queue and sends it again.
 """
 
+import hashlib
 import math
 import random
 import threading
@@ -71,6 +73,15 @@ def _take_token(device: Any, now: float) -> float:
             return 0.0
         _buckets[device] = (tokens, now)
         return (1.0 - tokens) / per_second
+
+
+def device_of(request: Any) -> Any:
+    """Who is sending: the device's API token (a digest of it, never the token), or else the
+    signed-in user of a point page."""
+    scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token:
+        return "t:" + hashlib.blake2b(token.strip().encode(), digest_size=12).hexdigest()
+    return ("u", getattr(request.user, "pk", None))
 
 
 @contextmanager
