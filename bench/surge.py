@@ -6,7 +6,9 @@
 
 On the database bench/sample_upload.py seeded (its bench/out/sample_upload/seed.json; the
 sampling tables are emptied first), gunicorn serves the app on 127.0.0.1 with `--workers`
-sync workers and `TONGXIN_UPLOAD_CONCURRENCY` admitted uploads per worker. `--devices`
+gthread workers of `--threads` threads (so that a request beyond the bound reaches the app and
+is answered at once, instead of waiting unseen in the listen queue) and
+`TONGXIN_UPLOAD_CONCURRENCY` (`--concurrency`) admitted uploads per worker. `--devices`
 threads, each a device with its own API token and `--batches` queued batches of `--batch`
 events (round 3, pooled tubes of 10), start together and behave as the point page does: a
 429/503 is waited out for `Retry-After` (at least), doubling on every refusal in a row with
@@ -101,7 +103,8 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=2, help="queued batches per device")
     parser.add_argument("--batch", type=int, default=100, help="events per batch")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--concurrency", type=int, default=2, help="admitted uploads per worker")
+    parser.add_argument("--threads", type=int, default=8, help="gthread threads per worker")
+    parser.add_argument("--concurrency", type=int, default=1, help="admitted uploads per worker")
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--db", default="tongxin_bench")
     parser.add_argument("--deadline", type=float, default=900.0, help="seconds, at most")
@@ -162,7 +165,8 @@ def main() -> None:
 
     log = (OUT / "gunicorn.log").open("w")
     server = subprocess.Popen(
-        [str(su.BIN / "gunicorn"), "tongxin.wsgi", "--workers", str(args.workers), "--bind",
+        [str(su.BIN / "gunicorn"), "tongxin.wsgi", "--workers", str(args.workers),
+         "--worker-class", "gthread", "--threads", str(args.threads), "--bind",
          f"127.0.0.1:{args.port}", "--timeout", "120", "--backlog", "2048",
          "--log-level", "warning"],
         env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -231,6 +235,7 @@ def main() -> None:
         "batch": args.batch,
         "workers": args.workers,
         "concurrency": args.concurrency,
+        "threads": args.threads,
         "sent_distinct": len(sent),
         "stored_rows": stored_rows,
         "stored_equals_sent": stored_ids == sent and stored_rows == len(sent),
@@ -256,7 +261,8 @@ def write_docs(r: dict[str, Any]) -> None:
     text = (
         f"{BEGIN}\n"
         f"Run: `bench/surge.py --devices {r['devices']} --batches {r['batches']} "
-        f"--batch {r['batch']} --workers {r['workers']} --concurrency {r['concurrency']}` "
+        f"--batch {r['batch']} --workers {r['workers']} --threads {r['threads']} "
+        f"--concurrency {r['concurrency']}` "
         f"on {su.machine()}.\n\n"
         "| measure | value |\n|---|---|\n"
         f"| devices × queued batches × events | {r['devices']} × {r['batches']} × {r['batch']} |\n"
