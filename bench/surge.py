@@ -51,6 +51,8 @@ def percentile(values: list[float], q: float) -> float:
 
 
 class Device(threading.Thread):
+    MAX_WAIT = 60.0  # the point page's cap on its own wait
+
     def __init__(self, port: int, token: str, batches: list[bytes], deadline: float, go: Any):
         super().__init__(daemon=True)
         self.port, self.token, self.batches, self.deadline, self.go = (
@@ -93,8 +95,23 @@ class Device(threading.Thread):
                     break
                 refusals += 1
                 told = float(retry_after) if retry_after else 0.0
-                wait = max(told, min(60.0, 2 ** (refusals - 1)))
+                wait = max(told, min(self.MAX_WAIT, 2 ** (refusals - 1)))
                 time.sleep(wait + random.random() * wait / 2)
+
+
+def wait_until_up(server: subprocess.Popen, port: int) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/api/v1/openapi.json")
+            conn.getresponse().read()
+            conn.close()
+            return
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError("gunicorn did not start; see bench/out/") from None
+            time.sleep(0.3)
 
 
 def main() -> None:
@@ -189,18 +206,7 @@ def main() -> None:
                 stop.wait(0.1)
 
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=5)
-                conn.request("GET", "/api/v1/openapi.json")
-                conn.getresponse().read()
-                conn.close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("gunicorn did not start; see bench/out/surge/") from None
-                time.sleep(0.3)
+        wait_until_up(server, args.port)
         go = threading.Event()
         end = time.monotonic() + args.deadline
         devices = [Device(args.port, key, work, end, go) for key, work in devices_work]
