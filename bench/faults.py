@@ -223,6 +223,7 @@ def main() -> None:
         "workers": args.workers,
         "threads": args.threads,
         "restart_postgres": args.restart_postgres,
+        "cluster": args.cluster,
         **events,
         "sent_distinct": len(sent),
         "stored_rows": len(stored_ids),
@@ -243,9 +244,10 @@ def main() -> None:
 
 def write_docs(r: dict[str, Any]) -> None:
     rows = "\n".join(f"| {k} | {v} |" for k, v in r.items())
+    fault = f" --cluster {r['cluster']}" if r["restart_postgres"] else " --no-restart-postgres"
     text = (
         f"{BEGIN}\nRun: `bench/faults.py --devices {r['devices']} --batches {r['batches']} "
-        f"--batch {r['batch']}{'' if r['restart_postgres'] else ' --no-restart-postgres'}` "
+        f"--batch {r['batch']}{fault}` "
         f"on {su.machine()}.\n\n| measure | value |\n|---|---|\n{rows}\n{END}"
     )
     doc = DOC.read_text()
