@@ -7,6 +7,7 @@ it through a schema twice (in and out) would cost more than the database does.
 
 import datetime as dt
 import json
+import logging
 from typing import Any
 
 from django.db import InterfaceError, OperationalError
@@ -23,6 +24,7 @@ from tongxin.sampling.services.access import can
 from tongxin.testing.models import TestRound
 
 router = Router(tags=["sampling"])
+logger = logging.getLogger(__name__)
 
 EVENT_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -127,9 +129,11 @@ def upload_events(request: HttpRequest) -> HttpResponse:
             )
     except admission.Shed as exc:
         return _retry_later(exc.status, exc.retry_after)
-    except (OperationalError, InterfaceError):
+    except (OperationalError, InterfaceError) as exc:
         # The database is restarting, out of connections or gave up on a lock: nothing of the
-        # batch was committed (one transaction), so the device simply sends it again.
+        # batch was committed (one transaction), so the device simply sends it again. Said in
+        # the log by kind only (a database message may quote the values it was given).
+        logger.warning("sample upload deferred (503): database %s", type(exc).__name__)
         return _retry_later(503, admission.busy_retry_after())
     except recording.NotAllowed as exc:
         return _json({"detail": str(exc)}, 403)
