@@ -130,6 +130,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that is down or restarting fails a request in seconds (answered 503 by the
+    # upload), instead of holding a worker until gunicorn kills it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(env("TONGXIN_DB_CONNECT_TIMEOUT", "5"))
+    )
 DATABASES["default"].setdefault("TEST", {})
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -227,6 +233,11 @@ TONGXIN_UPLOAD_MAX_UNCOMPRESSED_BYTES = (
     int(env("TONGXIN_UPLOAD_MAX_UNCOMPRESSED_MB", "200")) * 1024 * 1024
 )
 TONGXIN_IMPORT_MAX_ROWS = int(env("TONGXIN_IMPORT_MAX_ROWS", "100000"))
+# Bulk sample uploads: at most this many at once per process (more: 503 + Retry-After), at most
+# this many batches a minute per device (more: 429 + Retry-After); see sampling/services/admission.
+TONGXIN_UPLOAD_CONCURRENCY = int(env("TONGXIN_UPLOAD_CONCURRENCY", "2"))
+TONGXIN_UPLOAD_BATCHES_PER_MINUTE = int(env("TONGXIN_UPLOAD_BATCHES_PER_MINUTE", "120"))
+TONGXIN_UPLOAD_RETRY_AFTER_SECONDS = int(env("TONGXIN_UPLOAD_RETRY_AFTER_SECONDS", "2"))
 TONGXIN_IMPORT_MAX_CELL_CHARS = int(env("TONGXIN_IMPORT_MAX_CELL_CHARS", "1000"))
 TONGXIN_MAX_REQUEST_BYTES = int(env("TONGXIN_MAX_REQUEST_MB", "25")) * 1024 * 1024
 TONGXIN_STATS_MAX_DAYS = int(env("TONGXIN_STATS_MAX_DAYS", "366"))

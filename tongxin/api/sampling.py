@@ -7,8 +7,10 @@ it through a schema twice (in and out) would cost more than the database does.
 
 import datetime as dt
 import json
+import logging
 from typing import Any
 
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -17,11 +19,12 @@ from pydantic import field_validator
 
 from tongxin.api.places import get_visible_place
 from tongxin.people.services import PermissionDenied
-from tongxin.sampling.services import coverage, recalls, recording, results
+from tongxin.sampling.services import admission, coverage, recalls, recording, results
 from tongxin.sampling.services.access import can
 from tongxin.testing.models import TestRound
 
 router = Router(tags=["sampling"])
+logger = logging.getLogger(__name__)
 
 EVENT_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -102,7 +105,7 @@ def _json(data: Any, status: int = 200) -> HttpResponse:
 
 @router.post(
     "/events",
-    response={200: BatchOut, 400: Problem, 403: Problem},
+    response={200: BatchOut, 400: Problem, 403: Problem, 429: Problem, 503: Problem},
     summary="Upload a batch of sample events (up to 1,000); a batch sent twice is stored once",
     openapi_extra={
         "requestBody": {"required": True, "content": {"application/json": {"schema": EVENT_SCHEMA}}}
@@ -120,14 +123,33 @@ def upload_events(request: HttpRequest) -> HttpResponse:
     }
     source = str(payload.get("source")) if payload.get("source") in ("point", "door") else "device"
     try:
-        result = recording.record_batch(
-            payload["events"], user=request.user, defaults=defaults, source=source
-        )
+        with admission.admitted(admission.device_of(request)):
+            result = recording.record_batch(
+                payload["events"], user=request.user, defaults=defaults, source=source
+            )
+    except admission.Shed as exc:
+        return _retry_later(exc.status, exc.retry_after)
+    except (OperationalError, InterfaceError) as exc:
+        # The database is restarting, out of connections or gave up on a lock: nothing of the
+        # batch was committed (one transaction), so the device simply sends it again. Said in
+        # the log by kind only (a database message may quote the values it was given).
+        logger.warning("sample upload deferred (503): database %s", type(exc).__name__)
+        return _retry_later(503, admission.busy_retry_after())
     except recording.NotAllowed as exc:
         return _json({"detail": str(exc)}, 403)
     except recording.BatchError as exc:
         return _json({"detail": str(exc)}, 400)
     return _json(result.as_dict())
+
+
+def _retry_later(status: int, seconds: int) -> HttpResponse:
+    if status == 429:
+        detail = _("上传太频繁，请稍后再试（样本已在本机排队）")
+    else:
+        detail = _("服务器繁忙，请稍后再试（样本已在本机排队）")
+    response = _json({"detail": detail}, status)
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 class ResultRow(Schema):

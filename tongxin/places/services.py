@@ -245,6 +245,8 @@ def no_county_message() -> str:
 
 def clean_name(value: str) -> str:
     return re.sub(r"\s+", "", value or "")
+
+
 def find_node(raw: str, kind: str | None = None) -> Place | None:
     """A place named on a command line: its id, its full address or its name (of `kind`)."""
     places = Place.objects.filter(kind=kind) if kind else Place.objects.all()

@@ -143,6 +143,7 @@ def _point_messages() -> dict[str, Any]:
         "walk_in_done": _("已补登姓名和住址，待网格核实"),
         "walk_in_failed": _("补登未成功，请检查网络后重试"),
         "signed_out": _("登录已失效，请重新登录；样本仍暂存在本机"),
+        "queued_upload": _("排队上传中"),
         "states": {
             "queued": _("待上传"),
             "stored": _("已上传"),

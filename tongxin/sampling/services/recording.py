@@ -843,6 +843,12 @@ class _Batch:
 
     def _write_tubes(self) -> None:
         changes = []
+        # The last sample of each tube, in one pass (a tube filled by this batch closes then).
+        last: dict[int, dt.datetime] = {}
+        for event in self.stored():
+            if event.sampled_at and event.tube_id is not None:
+                seen = last.get(event.tube_id, event.sampled_at)
+                last[event.tube_id] = max(seen, event.sampled_at)
         for tube in self.tubes.values():
             if tube.id is None or (not tube.added and tube.closing is None):
                 continue
@@ -850,15 +856,11 @@ class _Batch:
             status, closed_at = tube.status, tube.closed_at
             if count >= tube.capacity:
                 status = TubeStatus.FULL
-                closed_at = closed_at or self._last_sample(tube)
+                closed_at = closed_at or last.get(tube.id, self.now)
             elif tube.closing is not None:
                 status, closed_at = TubeStatus.CLOSED, tube.closing
             changes.append((tube.id, count, status, closed_at))
         _sql.update_tubes(changes)
-
-    def _last_sample(self, tube: _TubeState) -> dt.datetime:
-        times = [e.sampled_at for e in self.stored() if e.tube_id == tube.id and e.sampled_at]
-        return max(times) if times else self.now
 
     def _finish_door_tasks(self) -> None:
         task_ids = {e.door_task_id for e in self.stored() if e.door_task_id is not None}

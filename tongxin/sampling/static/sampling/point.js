@@ -14,6 +14,12 @@
   const KEY = config.storage;
   const BATCH = 200;
   const RETRY_MS = 4000;
+  // A busy server (429/503) says when to come back (Retry-After); the page waits at least
+  // that long, doubling its own wait on every refusal in a row (up to BACKOFF_MAX_MS) and
+  // adding up to half of it again at random, so that devices refused together do not all
+  // come back together. Nothing is lost meanwhile: the samples stay queued here.
+  const BACKOFF_BASE_MS = 1000;
+  const BACKOFF_MAX_MS = 60000;
 
   const $ = (id) => document.getElementById(id);
   const scan = $("scan");
@@ -41,6 +47,8 @@
   let tubes = Object.assign({}, config.tubes, load("tubes", {}));
   let current = load("current", null);
   let sending = false;
+  let refusals = 0; // busy answers in a row
+  let notBefore = 0; // no upload before this time (ms), as the server asked
   const seen = new Set(); // people sampled from this page since it was opened (not stored)
   const recent = []; // what the operator sees; masked
 
@@ -132,9 +140,23 @@
 
   function renderQueue() {
     $("queue-count").textContent = String(queue.length);
-    $("net").textContent = navigator.onLine ? text.online : text.offline;
+    const waiting = queue.length > 0 && notBefore > Date.now();
+    $("net").textContent = waiting ? text.queued_upload : navigator.onLine ? text.online : text.offline;
     $("net").dataset.online = navigator.onLine ? "1" : "0";
+    $("net").dataset.state = waiting ? "queued" : "";
     root.dataset.pending = String(queue.length);
+  }
+
+  function backOff(response) {
+    refusals += 1;
+    const told = Number.parseInt(response.headers.get("Retry-After") || "", 10);
+    const asked = Number.isFinite(told) && told > 0 ? told * 1000 : 0;
+    const own = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (refusals - 1));
+    const wait = Math.max(asked, own);
+    const delay = wait + Math.floor(Math.random() * (wait / 2));
+    notBefore = Date.now() + delay;
+    root.dataset.backoff = String(delay);
+    setTimeout(flush, delay + 10);
   }
 
   function renderRecent() {
@@ -405,7 +427,7 @@
   }
 
   async function flush() {
-    if (sending || !queue.length) {
+    if (sending || !queue.length || Date.now() < notBefore) {
       renderQueue();
       return;
     }
@@ -422,8 +444,15 @@
         show(text.signed_out, "error");
         return;
       }
+      if (response.status === 429 || response.status === 503) {
+        // Busy, not broken: queued, and sent again when the server says (no error shown).
+        backOff(response);
+        return;
+      }
       if (!response.ok) throw new Error(String(response.status));
       const data = await response.json();
+      refusals = 0;
+      notBefore = 0;
       settle(data.results, data.tubes);
       $("net").dataset.online = "1";
       // More waiting (more than one batch): carry on at once.
