@@ -36,13 +36,13 @@ class DeliveredOut(Schema):
     note: str
 
 
-class Problem(Schema):
+class DeliveryProblem(Schema):
     detail: str
 
 
 @router.post(
     "/deliveries",
-    response={200: DeliveredOut, 400: Problem, 404: Problem},
+    response={200: DeliveredOut, 400: DeliveryProblem, 404: DeliveryProblem},
     summary="Mark a household's doorstep delivery; idempotent by client_id",
 )
 def post_delivery(request: HttpRequest, payload: Delivered) -> Any:

@@ -22,7 +22,7 @@ from tongxin.workforce.services.coverage import coverage
 router = Router(tags=["workforce"])
 
 
-class CheckIn(Schema):
+class PostCheckIn(Schema):
     client_id: str = Field(min_length=1, max_length=64, description="the phone's own id")
     action: Literal["in", "out"] = "in"
     code: str = Field("", max_length=12, description="the post code (for a check-in)")
@@ -46,7 +46,7 @@ class CheckInOut(Schema):
     fatigue: FatigueOut
 
 
-class Problem(Schema):
+class CheckInProblem(Schema):
     detail: str
 
 
@@ -81,10 +81,10 @@ def _out(result: CheckResult) -> dict[str, Any]:
 
 @router.post(
     "/checkins",
-    response={200: CheckInOut, 400: Problem, 404: Problem},
+    response={200: CheckInOut, 400: CheckInProblem, 404: CheckInProblem},
     summary="Check in at a post by its code, or check out; idempotent by client_id",
 )
-def post_checkin(request: HttpRequest, payload: CheckIn) -> Any:
+def post_checkin(request: HttpRequest, payload: PostCheckIn) -> Any:
     member = member_of(request.user)
     try:
         if payload.action == "in":
