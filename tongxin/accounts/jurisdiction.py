@@ -71,3 +71,17 @@ def jurisdiction_of(user: Any) -> Jurisdiction:
         result = NOWHERE
     user._tongxin_jurisdiction = result
     return result
+
+
+def administered(model: Any, user: Any) -> Any:
+    """What the user may administer of accounts, units and places (never residents' data).
+
+    The system administrator keeps the county's accounts, units and place tree, so these come
+    county-wide to that role, though the role has no jurisdiction over personal data (its
+    `jurisdiction_of` is nowhere and it holds no personal-data permission). Everyone else
+    administers what they may see."""
+    from tongxin.accounts.models import Role
+
+    if user is not None and getattr(user, "role", None) == Role.SYSADMIN and user.is_active:
+        return model.objects.all()
+    return model.objects.visible_to(user)

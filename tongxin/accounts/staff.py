@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tongxin.accounts.activation import issue_activation
+from tongxin.accounts.jurisdiction import administered
 from tongxin.accounts.models import Role, User
 from tongxin.accounts.permissions import Perm, has_perm
 from tongxin.audit.models import AuditAction
@@ -40,14 +41,14 @@ def _require(by: Any) -> None:
 
 def managed_staff(by: Any) -> Any:
     _require(by)
-    return User.objects.visible_to(by)
+    return administered(User, by)
 
 
 def managed_units(by: Any) -> Any:
     from tongxin.units.models import Unit
 
     _require(by)
-    return Unit.objects.visible_to(by)
+    return administered(Unit, by)
 
 
 def _visible(by: Any, user: User) -> User:
@@ -59,7 +60,7 @@ def _visible(by: Any, user: User) -> User:
 def _check_place(by: Any, place: Any) -> Any:
     from tongxin.places.models import Place
 
-    if not Place.objects.visible_to(by).filter(pk=place.pk).exists():
+    if not administered(Place, by).filter(pk=place.pk).exists():
         raise NotFound
     return place
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tongxin.accounts.jurisdiction import administered
 from tongxin.accounts.permissions import Perm, has_perm
 from tongxin.units.models import Unit, UnitAssignment, UnitKind
 
@@ -25,7 +26,7 @@ class NotFound(LookupError):
 def managed_units(by: Any) -> Any:
     if not has_perm(by, Perm.MANAGE_STAFF):
         raise NotFound
-    return Unit.objects.visible_to(by)
+    return administered(Unit, by)
 
 
 def _check(by: Any, unit: Unit, place: Any = None) -> None:
@@ -33,7 +34,7 @@ def _check(by: Any, unit: Unit, place: Any = None) -> None:
 
     if not managed_units(by).filter(pk=unit.pk).exists():
         raise NotFound
-    if place is not None and not Place.objects.visible_to(by).filter(pk=place.pk).exists():
+    if place is not None and not administered(Place, by).filter(pk=place.pk).exists():
         raise NotFound
 
 
