@@ -83,12 +83,10 @@ def routes() -> Iterator[Route]:
 
 
 def _scoped_models() -> dict[str, type[models.Model]]:
-    found = {}
+    found: dict[str, type[models.Model]] = {}
     for model in apps.get_models():
-        if hasattr(model.objects, "visible_to") or hasattr(
-            getattr(model, "_default_manager", None), "visible_to"
-        ):
-            found[model._meta.model_name] = model
+        if hasattr(model._default_manager, "visible_to"):
+            found[str(model._meta.model_name)] = model
     return found
 
 
@@ -118,7 +116,7 @@ def app_of(callback: Any) -> str:
 
 def models_for(route: str, name: str, app_label: str = "") -> list[type[models.Model]]:
     scoped = _scoped_models()
-    everything = {m._meta.model_name: m for m in apps.get_models()}
+    everything = {str(m._meta.model_name): m for m in apps.get_models()}
     base = _base_of(route, name).lower()
     raw = base.replace("-", "").replace("_", "")
     wanted = SYNONYMS.get(base, base).replace("-", "").replace("_", "")
@@ -128,7 +126,7 @@ def models_for(route: str, name: str, app_label: str = "") -> list[type[models.M
         own = list(apps.get_app_config(app_label).get_models())
         for key in (raw, raw_singular, wanted, singular):
             found = [m for m in own if m._meta.model_name == key]
-            found = found or [m for m in own if m._meta.model_name.endswith(key)]
+            found = found or [m for m in own if str(m._meta.model_name).endswith(key)]
             if found:
                 return found[:1]
     for key in (wanted, singular):
