@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test fuzz lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest
+
+# schemathesis over the API with more generated requests per operation than `make test` runs.
+fuzz: $(STAMP)
+	TONGXIN_FUZZ_EXAMPLES=40 $(BIN)/pytest -q tongxin/security/tests/test_api_schema_fuzz.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

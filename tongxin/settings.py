@@ -83,6 +83,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tongxin.security.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -242,7 +243,6 @@ TONGXIN_IMPORT_MAX_CELL_CHARS = int(env("TONGXIN_IMPORT_MAX_CELL_CHARS", "1000")
 TONGXIN_MAX_REQUEST_BYTES = int(env("TONGXIN_MAX_REQUEST_MB", "25")) * 1024 * 1024
 TONGXIN_STATS_MAX_DAYS = int(env("TONGXIN_STATS_MAX_DAYS", "366"))
 TONGXIN_IMPORT_STALE_MINUTES = int(env("TONGXIN_IMPORT_STALE_MINUTES", "60"))
-TONGXIN_REQUIRE_TOTP = env_bool("TONGXIN_REQUIRE_TOTP", False)
 # HTTPS installs: Strict-Transport-Security for this many seconds (0: not sent).
 SECURE_HSTS_SECONDS = int(env("TONGXIN_HSTS_SECONDS", "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TONGXIN_HSTS_INCLUDE_SUBDOMAINS", False)

@@ -7,8 +7,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from tongxin.api.pages import BoundedPages
 from tongxin.helpdesk.models import Status, overdue_q
 from tongxin.helpdesk.services import access, stats, work
 from tongxin.helpdesk.services.events import HelpdeskError
@@ -101,9 +102,8 @@ class RequestFilter(Schema):
     open: bool = True
 
 
-class Pages(PageNumberPagination):
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(page_size=50, max_page_size=500, **kwargs)
+class Pages(BoundedPages):
+    pass
 
 
 @router.get("/requests/", response=list[HelpRequestOut], summary="Help requests (masked)")

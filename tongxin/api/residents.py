@@ -4,8 +4,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from tongxin.api.pages import BoundedPages
 from tongxin.api.places import get_visible_place
 from tongxin.api.schemas import ResidentDetail, ResidentOut, RevealIn, RevealOut
 from tongxin.people import services
@@ -19,9 +20,8 @@ class ResidentFilter(Schema):
     area: int | None = None
 
 
-class ResidentPages(PageNumberPagination):
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(page_size=50, max_page_size=500, **kwargs)
+class ResidentPages(BoundedPages):
+    pass
 
 
 @router.get(

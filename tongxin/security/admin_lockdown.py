@@ -15,8 +15,15 @@ from django.db import models
 from tongxin.core.fields import EncryptedTextField
 
 PERSONAL_DATA_APPS = {"people", "care", "helpdesk", "sampling", "audit"}
-# Staff, not residents: managing them is the system administrator's job.
-STAFF_MODELS = {"accounts.user"}
+# Reviewed exceptions, each with its reason: staff (managing them is the system
+# administrator's job; phones masked), a robot's encrypted credentials (not personal data;
+# write-only in the form), deliveries (read-only, the number shown masked only).
+KEPT = {
+    "accounts.user": "staff accounts; phone masked, a new one only taken",
+    "notifications.grouprobot": "encrypted webhook credentials, not personal data; write-only",
+    "notifications.delivery": "read-only; the recipient's number shown masked only",
+}
+STAFF_MODELS = set(KEPT)
 
 
 def holds_personal_data(model: type[models.Model]) -> bool:

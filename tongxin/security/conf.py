@@ -23,8 +23,6 @@ DEFAULTS: dict[str, Any] = {
     "TONGXIN_UPLOAD_RETENTION_HOURS": 24,
     # Any request body (uploads included) larger than this is refused with 413.
     "TONGXIN_MAX_REQUEST_BYTES": 25 * 1024 * 1024,
-    # Roles that must confirm a one-time password before revealing or exporting unmasked.
-    "TONGXIN_REQUIRE_TOTP": False,
 }
 
 

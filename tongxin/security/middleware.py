@@ -67,3 +67,30 @@ class SecurityHeadersMiddleware:
         if isinstance(exception, OverflowError | DataError):
             return out_of_range_response(request)
         return None
+
+
+class RejectNulBytesMiddleware:
+    """A NUL character in a cookie, the query string or a JSON body is refused before anything
+    reads it: PostgreSQL cannot store it, and a session cookie holding one would otherwise end
+    in a server error on the session lookup."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for name in [n for n, v in request.COOKIES.items() if "\x00" in v or "\x00" in n]:
+            del request.COOKIES[name]
+        query = request.META.get("QUERY_STRING", "")
+        bad = "\x00" in query or "%00" in query
+        if not bad and request.content_type == "application/json":
+            try:
+                body = request.body
+            except Exception:  # too large: the request's own handling answers
+                body = b""
+            bad = b"\x00" in body or b"\\u0000" in body
+        if bad:
+            message = _("请求中含有不允许的空字符")
+            if request.path.startswith(API_PREFIX):
+                return JsonResponse({"detail": message}, status=422)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

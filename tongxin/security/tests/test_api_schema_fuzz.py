@@ -5,10 +5,13 @@ Runs as part of `make test` (bounded: TONGXIN_FUZZ_EXAMPLES per operation, defau
 with more examples by `make fuzz` (called from .ci/run)."""
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
@@ -36,8 +39,16 @@ schema = schemathesis.from_pytest_fixture("openapi")
 
 
 @pytest.fixture
-def token(county: County) -> str:
-    return ApiToken.issue(county.users[Role.COMMAND_POST], "fuzz")[1]
+def token(county: County) -> Iterator[str]:
+    # Called through WSGI, each request would close the database connection at its end, as
+    # in production, and so end the test's transaction; Django's test client does the same.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield ApiToken.issue(county.users[Role.COMMAND_POST], "fuzz")[1]
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.template.loaders.app_directories import get_app_template_dirs
+from django.test import Client
 
 from tongxin.accounts.models import Role
 from tongxin.security.tests.conftest import County, client_for
@@ -130,3 +131,18 @@ def test_huge_query_integers_on_the_help_desk_are_4xx(county: County) -> None:
     response = client.get("/api/v1/helpdesk/requests/", {"team": HUGE})
     assert response.status_code < 500
     assert client.get("/helpdesk/", {"team": HUGE}).status_code < 500
+
+
+def test_nul_characters_are_refused_not_a_crash(county: County) -> None:
+    client = client_for(county.users[Role.GRID_STAFF])
+    client.raise_request_exception = False
+    reveal = client.post(
+        f"/api/v1/residents/{county.inside.pk}/reveal",
+        {"field": "phone", "reason": "核实\x00"},
+        content_type="application/json",
+    )
+    assert reveal.status_code == 422
+    assert client.get("/api/v1/residents/", {"q": "a\x00b"}).status_code == 422
+    stranger = Client(raise_request_exception=False)
+    stranger.cookies["sessionid"] = "abc\x00def"
+    assert stranger.get("/api/v1/places/").status_code == 401
