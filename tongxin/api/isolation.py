@@ -143,7 +143,9 @@ def sites(request: HttpRequest) -> dict[str, Any]:
     return board(request.user).as_dict()
 
 
-@router.get("/batches/{int:batch_id}", response=TransferBatchOut, summary="A batch (crew or site only)")
+@router.get(
+    "/batches/{int:batch_id}", response=TransferBatchOut, summary="A batch (crew or site only)"
+)
 def batch_detail(request: HttpRequest, batch_id: int) -> dict[str, Any]:
     batch = bs.visible_batch(request.user, batch_id)
     return {
