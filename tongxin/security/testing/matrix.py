@@ -58,6 +58,10 @@ SYNONYMS = {
     "files": "attachment",
     "unit": "unit",
     "place": "place",
+    "batches": "batch",
+    "entries": "transferentry",
+    "volunteers": "member",
+    "staff": "user",
 }
 PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
 

@@ -86,7 +86,10 @@ def test_every_url_every_role_out_of_area_objects(demo: Any) -> None:
         created_by=users[-1], original_name="住户.csv", status=ImportStatus.FAILED
     )
     a_request = HelpRequest.objects.order_by("pk").first()
-    strings = {"field": "phone", "kind": "attachment", "token": "x" * 20, "stage": "board"}
+    strings = {
+        "field": "phone", "kind": "attachment", "token": "x" * 20, "stage": "board",
+        "key": "x" * 20, "ext": "docx", "floor": "1",
+    }  # fmt: skip
     problems: list[str] = []
     skipped: dict[str, str] = {}
     requests = 0
