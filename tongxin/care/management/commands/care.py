@@ -15,10 +15,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from tongxin.accounts.models import User
+from tongxin.accounts.cli import find_user
 from tongxin.audit.context import Actor, acting_as
 from tongxin.care.services import runs
 from tongxin.care.services.registry import CareError
+from tongxin.incidents.cli import find_incident
 from tongxin.incidents.models import Incident
 from tongxin.places.models import Place, PlaceKind
 
@@ -48,25 +49,7 @@ def _township(raw: str | None) -> Place | None:
 
 
 def _incident(raw: str | None) -> Incident | None:
-    if not raw:
-        return None
-    found = (
-        Incident.objects.filter(pk=int(raw)).first()
-        if raw.isdigit()
-        else Incident.objects.filter(name=raw).first()
-    )
-    if found is None:
-        raise CommandError(_("找不到响应事件：%(raw)s") % {"raw": raw})
-    return found
-
-
-def _user(raw: str | None) -> User | None:
-    if not raw:
-        return None
-    found = User.objects.filter(username=raw, is_active=True).first()
-    if found is None:
-        raise CommandError(_("找不到用户：%(raw)s") % {"raw": raw})
-    return found
+    return find_incident(raw) if raw else None
 
 
 class Command(BaseCommand):
@@ -81,7 +64,7 @@ class Command(BaseCommand):
         plan.add_argument("--user", help=_("操作人（用户名），记入审计"))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        user = _user(options.get("user"))
+        user = find_user(options.get("user"))
         actor = Actor(user=user, label=user.get_username() if user else "cli", channel="cli")
         with acting_as(actor):
             try:

@@ -19,8 +19,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from tongxin.accounts.models import User
+from tongxin.accounts.cli import find_user
 from tongxin.audit.context import Actor, acting_as
+from tongxin.incidents.cli import find_incident
 from tongxin.incidents.models import Incident
 from tongxin.isolation.models import Batch
 from tongxin.isolation.services import IsolationError
@@ -34,14 +35,7 @@ from tongxin.isolation.services.transfer_list import entry_dict, households, tra
 def _incident(raw: str | None) -> Incident | None:
     if not raw:
         return Incident.objects.open().order_by("-started_at").first()
-    found = (
-        Incident.objects.filter(pk=int(raw)).first()
-        if raw.isdigit()
-        else Incident.objects.filter(name=raw).first()
-    )
-    if found is None:
-        raise CommandError(_("找不到响应事件：%(raw)s") % {"raw": raw})
-    return found
+    return find_incident(raw)
 
 
 def _batch(raw: str) -> Batch:
@@ -51,15 +45,6 @@ def _batch(raw: str) -> Batch:
     )
     if found is None:
         raise CommandError(_("找不到转运批次：%(raw)s") % {"raw": raw})
-    return found
-
-
-def _user(raw: str | None) -> User | None:
-    if not raw:
-        return None
-    found = User.objects.filter(username=raw, is_active=True).first()
-    if found is None:
-        raise CommandError(_("找不到用户：%(raw)s") % {"raw": raw})
     return found
 
 
@@ -86,7 +71,7 @@ class Command(BaseCommand):
             p.add_argument("--user", help=_("以该用户身份操作（审计）"))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        user = _user(options.get("user"))
+        user = find_user(options.get("user"))
         actor = Actor(user=user, label=str(user) if user else "tongxin isolation", channel="cli")
         with acting_as(actor):
             try:

@@ -21,7 +21,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from tongxin.accounts.models import User
+from tongxin.accounts.cli import find_user
 from tongxin.audit.context import Actor, acting_as
 from tongxin.places.models import Place
 from tongxin.testing import planner
@@ -51,15 +51,6 @@ def _place(raw: str) -> Place:
     )
     if found is None:
         raise CommandError(_("找不到地点：%(raw)s") % {"raw": raw})
-    return found
-
-
-def _user(raw: str | None) -> User | None:
-    if not raw:
-        return None
-    found = User.objects.filter(username=raw, is_active=True).first()
-    if found is None:
-        raise CommandError(_("找不到用户：%(raw)s") % {"raw": raw})
     return found
 
 
@@ -133,7 +124,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
-        actor = Actor(user=_user(options.get("user")), label="tongxin testing", channel="cli")
+        actor = Actor(user=find_user(options.get("user")), label="tongxin testing", channel="cli")
         with acting_as(actor):
             result = getattr(self, "_" + action.replace("-", "_"))(options)
         if options.get("json"):
@@ -164,7 +155,7 @@ class Command(BaseCommand):
     def _plan(self, options: dict[str, Any]) -> dict[str, Any]:
         round = _round(options["round"])
         try:
-            made = plans.make_plan(round, by=_user(options.get("user")))
+            made = plans.make_plan(round, by=find_user(options.get("user")))
         except RoundError as exc:
             raise CommandError(str(exc)) from None
         summary = dict(made.plan.summary)
@@ -270,7 +261,12 @@ class Command(BaseCommand):
             return {"id": found.pk, "name": found.name, "created": False}
         try:
             made = rounds.create_round(
-                incident, options["name"], starts, deadline, areas, by=_user(options.get("user"))
+                incident,
+                options["name"],
+                starts,
+                deadline,
+                areas,
+                by=find_user(options.get("user")),
             )
             if options["activate"]:
                 rounds.set_status(made, RoundStatus.ACTIVE)
@@ -290,7 +286,7 @@ class Command(BaseCommand):
         test_round = _round(options["round"])
         try:
             result = import_points(
-                test_round, Path(options["file"]), user=_user(options.get("user")),
+                test_round, Path(options["file"]), user=find_user(options.get("user")),
                 dry_run=options["dry_run"],
             )  # fmt: skip
         except ImportFileError as exc:

@@ -18,8 +18,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from tongxin.accounts.cli import find_user
 from tongxin.accounts.models import User
 from tongxin.audit.context import Actor, acting_as
+from tongxin.incidents.cli import find_incident, the_open_incident
 from tongxin.incidents.models import Incident
 from tongxin.tracing.models import Case, Contact, ContactStatus, Management, Venue
 from tongxin.tracing.services import confirm_contacts
@@ -32,28 +34,7 @@ from tongxin.tracing.services.sheets import SheetError, parse_time
 
 
 def _incident(raw: str | None) -> Incident:
-    if raw:
-        found = (
-            Incident.objects.filter(pk=int(raw)).first()
-            if raw.isdigit()
-            else Incident.objects.filter(name=raw).first()
-        )
-        if found is None:
-            raise CommandError(_("找不到响应事件：%(raw)s") % {"raw": raw})
-        return found
-    open_ones = list(Incident.objects.open()[:2])
-    if len(open_ones) != 1:
-        raise CommandError(_("请用 --incident 指定响应事件"))
-    return open_ones[0]
-
-
-def _user(raw: str | None) -> User | None:
-    if not raw:
-        return None
-    found = User.objects.filter(username=raw, is_active=True).first()
-    if found is None:
-        raise CommandError(_("找不到用户：%(raw)s") % {"raw": raw})
-    return found
+    return find_incident(raw) if raw else the_open_incident()
 
 
 def _case(incident: Incident, raw: str) -> Case:
@@ -97,7 +78,7 @@ class Command(BaseCommand):
         common(p)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        user = _user(options.get("user"))
+        user = find_user(options.get("user"))
         actor = Actor(user=user, label=user.get_username() if user else "cli", channel="cli")
         with acting_as(actor):
             incident = _incident(options.get("incident"))

@@ -20,8 +20,10 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from tongxin.accounts.cli import find_user
 from tongxin.accounts.models import User
 from tongxin.audit.context import Actor, acting_as
+from tongxin.incidents.cli import find_incident, the_open_incident
 from tongxin.incidents.models import Incident
 from tongxin.places.models import Place
 from tongxin.zones import services
@@ -49,28 +51,7 @@ def _place(raw: str) -> Place:
 
 
 def _incident(raw: str | None) -> Incident:
-    if raw:
-        found = (
-            Incident.objects.filter(pk=int(raw)).first()
-            if raw.isdigit()
-            else Incident.objects.filter(name=raw).first()
-        )
-        if found is None:
-            raise CommandError(_("找不到响应事件：%(raw)s") % {"raw": raw})
-        return found
-    open_incidents = list(Incident.objects.open()[:2])
-    if len(open_incidents) != 1:
-        raise CommandError(_("请用 --incident 指定响应事件"))
-    return open_incidents[0]
-
-
-def _user(raw: str | None) -> User | None:
-    if not raw:
-        return None
-    found = User.objects.filter(username=raw, is_active=True).first()
-    if found is None:
-        raise CommandError(_("找不到用户：%(raw)s") % {"raw": raw})
-    return found
+    return find_incident(raw) if raw else the_open_incident()
 
 
 def _designation(raw: int) -> ZoneDesignation:
@@ -144,7 +125,7 @@ class Command(BaseCommand):
         round_.add_argument("--incident")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        user = _user(options.get("user"))
+        user = find_user(options.get("user"))
         actor = Actor(user=user, label=user.get_username() if user else "cli", channel="cli")
         with acting_as(actor):
             try:
@@ -153,7 +134,7 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from exc
 
     def _decider(self, options: dict[str, Any], user: User | None) -> User | None:
-        return _user(options.get("decided_by")) or user
+        return find_user(options.get("decided_by")) or user
 
     def do_status(self, options: dict[str, Any], user: User | None) -> None:
         place = _place(options["place"])
