@@ -18,8 +18,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from tongxin.accounts.models import Role, User
-from tongxin.core import crypto
-from tongxin.core.masking import mask_phone
+from tongxin.core.personal import phone_fields
 from tongxin.helpdesk import conf
 from tongxin.helpdesk.models import (
     Category,
@@ -198,13 +197,7 @@ def _unit_for(place: Place | None, units_by_path: dict[str, Unit]) -> Unit | Non
 
 
 def _phone_fields(phone: str) -> dict[str, Any]:
-    return {
-        "phone": phone,
-        "phone_bidx": crypto.blind_index("phone", phone),
-        "phone_masked": mask_phone(phone),
-        "phone_last4": phone[-4:],
-        "phone_is_mobile": True,
-    }
+    return {**phone_fields(phone), "phone_is_mobile": True}
 
 
 def load_demo_helpdesk(incident: Incident, now: dt.datetime) -> dict[str, Any]:

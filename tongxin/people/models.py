@@ -6,9 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tongxin.audit.signals import AuditedModel
-from tongxin.core import crypto, idnumbers
+from tongxin.core import idnumbers
 from tongxin.core.fields import EncryptedTextField
-from tongxin.core.masking import mask_document, mask_phone
+from tongxin.core.personal import PersonalLookupQuerySet, document_columns, phone_columns
 from tongxin.core.text import pinyin_keys
 
 
@@ -31,7 +31,7 @@ class ResidenceStatus(models.TextChoices):
     TEMPORARY = "temporary", _("暂住")
 
 
-class PersonQuerySet(models.QuerySet["Person"]):
+class PersonQuerySet(PersonalLookupQuerySet["Person"]):
     def visible_to(self, user: Any) -> "PersonQuerySet":
         """Residents of households in the user's jurisdiction, if the role may see residents."""
         from tongxin.accounts.jurisdiction import jurisdiction_of
@@ -43,15 +43,6 @@ class PersonQuerySet(models.QuerySet["Person"]):
 
     def under(self, place: Any) -> "PersonQuerySet":
         return self.filter(household__path__startswith=place.path)
-
-    def with_document(self, document_type: str, number: str) -> "PersonQuerySet":
-        return self.filter(
-            document_type=document_type,
-            document_bidx__in=crypto.blind_indexes(document_type, number),
-        )
-
-    def with_phone(self, phone: str) -> "PersonQuerySet":
-        return self.filter(phone_bidx__in=crypto.blind_indexes("phone", phone))
 
     def for_list(self) -> "PersonQuerySet":
         """What lists show: masked values only, no decryption."""
@@ -131,20 +122,15 @@ class Person(AuditedModel):
         deferred = self.get_deferred_fields()
         if "document_number" not in deferred:
             number = self.document_number or ""
-            self.document_bidx = crypto.blind_index(self.document_type, number)
-            self.document_masked = mask_document(number)
-            self.document_last4 = number[-4:]
+            self.document_bidx, self.document_masked, self.document_last4 = document_columns(
+                self.document_type, number
+            )
             if self.document_type == DocumentType.RESIDENT_ID:
                 with contextlib.suppress(idnumbers.InvalidIdNumber):
                     parsed = idnumbers.parse(number)
                     self.sex, self.birth_date = parsed.sex, parsed.birth_date
         if "phone" not in deferred:
-            if self.phone:
-                self.phone_bidx = crypto.blind_index("phone", self.phone)
-                self.phone_masked = mask_phone(self.phone)
-                self.phone_last4 = self.phone[-4:]
-            else:
-                self.phone_bidx = self.phone_masked = self.phone_last4 = ""
+            self.phone_bidx, self.phone_masked, self.phone_last4 = phone_columns(self.phone)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.derive_lookup_fields()

@@ -14,9 +14,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tongxin.audit.signals import AuditedModel
-from tongxin.core import crypto, idnumbers
+from tongxin.core import idnumbers
 from tongxin.core.fields import EncryptedTextField
-from tongxin.core.masking import mask_document, mask_phone
+from tongxin.core.personal import PersonalLookupQuerySet, document_columns, phone_columns
 from tongxin.people.models import DocumentType
 
 
@@ -122,19 +122,10 @@ class Measure(models.TextChoices):
 # --- outside persons ------------------------------------------------------------------------
 
 
-class OutsidePersonQuerySet(models.QuerySet["OutsidePerson"]):
+class OutsidePersonQuerySet(PersonalLookupQuerySet["OutsidePerson"]):
     def visible_to(self, user: Any) -> "OutsidePersonQuerySet":
         """People not in the registry have no household to scope by: tracing roles only."""
         return self if sees_cases(user) else self.none()
-
-    def with_document(self, document_type: str, number: str) -> "OutsidePersonQuerySet":
-        return self.filter(
-            document_type=document_type,
-            document_bidx__in=crypto.blind_indexes(document_type, number),
-        )
-
-    def with_phone(self, phone: str) -> "OutsidePersonQuerySet":
-        return self.filter(phone_bidx__in=crypto.blind_indexes("phone", phone))
 
 
 class OutsidePerson(AuditedModel):
@@ -173,19 +164,14 @@ class OutsidePerson(AuditedModel):
 
     def derive_lookup_fields(self) -> None:
         number = self.document_number or ""
-        self.document_bidx = crypto.blind_index(self.document_type, number) if number else ""
-        self.document_masked = mask_document(number) if number else ""
-        self.document_last4 = number[-4:]
+        self.document_bidx, self.document_masked, self.document_last4 = document_columns(
+            self.document_type, number
+        )
         if number and self.document_type == DocumentType.RESIDENT_ID and not self.region_code:
             with contextlib.suppress(idnumbers.InvalidIdNumber):
                 idnumbers.parse(number)
                 self.region_code = number[:6]
-        if self.phone:
-            self.phone_bidx = crypto.blind_index("phone", self.phone)
-            self.phone_masked = mask_phone(self.phone)
-            self.phone_last4 = self.phone[-4:]
-        else:
-            self.phone_bidx = self.phone_masked = self.phone_last4 = ""
+        self.phone_bidx, self.phone_masked, self.phone_last4 = phone_columns(self.phone)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.get_deferred_fields() & {"document_number", "phone"}:

@@ -15,9 +15,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tongxin.audit.signals import AuditedModel
-from tongxin.core import crypto
 from tongxin.core.fields import EncryptedTextField
-from tongxin.core.masking import mask_document, mask_phone
+from tongxin.core.personal import (
+    RESIDENT_ID_INDEX,
+    PersonalLookupQuerySet,
+    document_columns,
+    phone_columns,
+)
 
 
 class TeamKind(models.TextChoices):
@@ -163,7 +167,7 @@ class VolunteerOrg(AuditedModel):
         return self.name
 
 
-class MemberQuerySet(models.QuerySet["Member"]):
+class MemberQuerySet(PersonalLookupQuerySet["Member"]):
     def visible_to(self, user: Any) -> "MemberQuerySet":
         """The county for county-wide roles; otherwise members of the user's unit's teams and
         volunteers living in the user's jurisdiction; and always the user's own record."""
@@ -184,9 +188,6 @@ class MemberQuerySet(models.QuerySet["Member"]):
         if jurisdiction.paths:
             condition |= jurisdiction.q("area__path")
         return self.filter(condition)
-
-    def with_phone(self, phone: str) -> "MemberQuerySet":
-        return self.filter(phone_bidx__in=crypto.blind_indexes("phone", phone))
 
     def party(self) -> "MemberQuerySet":
         return self.filter(party_status__in=PARTY_MEMBERS)
@@ -289,12 +290,12 @@ class Member(AuditedModel):
     def derive_lookup_fields(self) -> None:
         deferred = self.get_deferred_fields()
         if "phone" not in deferred:
-            self.phone_bidx = crypto.blind_index("phone", self.phone or "")
-            self.phone_masked = mask_phone(self.phone or "")
+            self.phone_bidx, self.phone_masked, _ = phone_columns(self.phone)
         if "document_number" not in deferred:
             number = self.document_number or ""
-            self.document_bidx = crypto.blind_index("resident_id", number) if number else ""
-            self.document_masked = mask_document(number) if number else ""
+            self.document_bidx, self.document_masked, _ = document_columns(
+                RESIDENT_ID_INDEX, number
+            )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.derive_lookup_fields()

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from tongxin.audit.models import AuditAction
 from tongxin.audit.services import record
 from tongxin.core import crypto
-from tongxin.core.masking import mask_phone
+from tongxin.core.personal import phone_fields
 from tongxin.core.phones import InvalidPhone
 from tongxin.helpdesk import conf
 from tongxin.helpdesk.models import (
@@ -165,10 +165,7 @@ def receive(
             received_at=received_at,
             received_by=staff,
             caller_name=one_line(intake.caller_name, 50),
-            phone=phone,
-            phone_bidx=crypto.blind_index("phone", phone),
-            phone_masked=mask_phone(phone),
-            phone_last4=phone[-4:],
+            **phone_fields(phone),
             phone_is_mobile=mobile,
             address=one_line(intake.address, 400),
             place=place,

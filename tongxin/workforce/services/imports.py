@@ -222,9 +222,9 @@ def import_members(
 
 
 def _bidx(phone: str) -> str:
-    from tongxin.core import crypto
+    from tongxin.core.personal import phone_columns
 
-    return crypto.blind_index("phone", phone)
+    return phone_columns(phone).bidx
 
 
 def _masked(document: str) -> str:
