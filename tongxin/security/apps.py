@@ -7,7 +7,7 @@ class SecurityConfig(AppConfig):
     verbose_name = "安全"
 
     def ready(self) -> None:
-        from tongxin.security import admin_lockdown, alerts, second_factor
+        from tongxin.security import admin_lockdown, alerts, checks, second_factor  # noqa: F401
 
         admin_lockdown.lock_down()
         alerts.connect()

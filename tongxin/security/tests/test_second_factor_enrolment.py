@@ -104,3 +104,11 @@ def test_the_admin_does_not_show_authenticator_secrets(county: County) -> None:
     from django.contrib import admin
 
     assert TOTPDevice not in admin.site._registry
+
+
+def test_the_deploy_check_warns_when_the_second_factor_is_off(settings: Any) -> None:
+    from tongxin.security.checks import second_factor_is_on
+
+    assert second_factor_is_on(None) == []
+    settings.TONGXIN_OTP_REQUIRED = False
+    assert [w.id for w in second_factor_is_on(None)] == ["tongxin.W003"]
