@@ -55,9 +55,7 @@ def test_a_walk_in_the_sampler_named_is_answered_with_that_name_each_time(world,
         assert answer["person"].startswith("钱新 ")
 
 
-def test_the_point_lookup_does_not_find_the_walk_in_an_unknown_number_made(
-    world, upload, client
-):
+def test_the_point_lookup_does_not_find_the_walk_in_an_unknown_number_made(world, upload, client):
     from django.urls import reverse
 
     far = PersonFactory(
