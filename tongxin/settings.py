@@ -8,6 +8,7 @@ TONGXIN_BLIND_INDEX_KEYS comma-separated keys for the lookup index; the first is
 TONGXIN_DEBUG           1 for development
 TONGXIN_ALLOWED_HOSTS   comma-separated host names
 TONGXIN_TASKS_BACKEND   dotted path of the django-tasks backend
+TONGXIN_OTP_REQUIRED    0 to let revealing roles work without a TOTP second factor (default 1)
 """
 
 import json
@@ -56,6 +57,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "treebeard",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "tongxin.core",
     "tongxin.audit",
     "tongxin.places",
@@ -90,11 +93,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks request.user verified once this session passed a TOTP code (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tongxin.audit.middleware.AuditContextMiddleware",
     "tongxin.security.middleware.SecurityHeadersMiddleware",
+    # Roles that reveal or unmask go through TOTP enrolment / verification after login.
+    "tongxin.security.middleware.SecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "tongxin.urls"
@@ -247,6 +254,15 @@ TONGXIN_IMPORT_STALE_MINUTES = int(env("TONGXIN_IMPORT_STALE_MINUTES", "60"))
 SECURE_HSTS_SECONDS = int(env("TONGXIN_HSTS_SECONDS", "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TONGXIN_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_REFERRER_POLICY = "same-origin"
+# TOTP second factor (django-otp) for every role that may reveal personal data or export it
+# unmasked: on unless set to 0 (`tongxin demo` serves with it off unless the variable is set;
+# docs/security.md). Wrong codes are throttled per account and per address like logins.
+TONGXIN_OTP_REQUIRED = env_bool("TONGXIN_OTP_REQUIRED", True)
+TONGXIN_OTP_MAX_FAILURES = int(env("TONGXIN_OTP_MAX_FAILURES", "5"))
+OTP_TOTP_ISSUER = env("TONGXIN_OTP_ISSUER", "同心")
+# Our throttle (tongxin/security/throttle.py) governs wrong codes; django-otp's own growing
+# delay per device is off so the two do not stack.
+OTP_TOTP_THROTTLE_FACTOR = 0
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 

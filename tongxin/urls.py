@@ -15,6 +15,7 @@ urlpatterns = [
         LoginView.as_view(authentication_form=ThrottledAuthenticationForm),
         name="login",
     ),
+    path("accounts/otp/", include("tongxin.security.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("notifications/", include("tongxin.notifications.urls")),
     path("directives/", include("tongxin.directives.urls")),

@@ -6,6 +6,7 @@ session and Django's CSRF token. Anything outside the caller's jurisdiction is 4
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -85,3 +86,10 @@ def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     # A missing reason for a reveal or an unmasked export is the caller's input to fix.
     status = 422 if isinstance(exc, ReasonRequired) else 403
     return api.create_response(request, {"detail": str(exc)}, status=status)
+
+
+@api.exception_handler(DjangoPermissionDenied)
+def forbidden_by_rule(request: HttpRequest, exc: DjangoPermissionDenied) -> HttpResponse:
+    # Django's PermissionDenied from a lower layer (the second-factor rule, the hourly reveal
+    # limit): JSON like every other answer of the API, never the HTML page.
+    return api.create_response(request, {"detail": str(exc) or _("无权访问")}, status=403)

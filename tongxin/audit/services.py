@@ -1,7 +1,7 @@
 """Recording the audit trail. Everything that touches personal data calls `record`."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -61,8 +61,20 @@ def record_many(events: Iterable[tuple[str, models.Model, dict[str, Any]]]) -> i
     return len(rows)
 
 
+# Checks that must pass before any value is shown in clear (a reveal, a list with values in
+# clear, an unmasked export); each takes the acting user and raises PermissionDenied. The
+# security app registers the second-factor rule here, so every module's reveal is held by it.
+clear_value_guards: list[Callable[[Any], None]] = []
+
+
+def guard_clear_values(user: Any) -> None:
+    for guard in clear_value_guards:
+        guard(user)
+
+
 def record_reveals(targets: Iterable[models.Model], field: str) -> int:
     """One reveal event per target (a list showing several values in clear), in one insert."""
+    guard_clear_values(current_actor().user)
     rows = [_event(AuditAction.REVEAL, t, detail={"field": field}) for t in targets]
     AuditEvent.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
@@ -92,6 +104,7 @@ def reveals_in_last_hour(user: Any, now: dt.datetime | None = None) -> int:
 def record_reveal(target: models.Model, field: str, reason: str = "") -> AuditEvent:
     """One value shown in clear, with the reason given; refused past the hourly limit."""
     user = current_actor().user
+    guard_clear_values(user)
     limit = int(getattr(settings, "TONGXIN_REVEALS_PER_HOUR", 30))
     count = reveals_in_last_hour(user) if user is not None else 0
     if user is not None and count >= limit:
@@ -109,6 +122,8 @@ def record_reveal(target: models.Model, field: str, reason: str = "") -> AuditEv
 def record_export(
     kind: str, filters: dict[str, Any], row_count: int, unmasked: bool, reason: str = ""
 ) -> AuditEvent:
+    if unmasked:
+        guard_clear_values(current_actor().user)
     detail = {"filters": filters, "rows": row_count, "unmasked": unmasked}
     if reason:
         detail["reason"] = reason

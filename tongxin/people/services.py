@@ -10,6 +10,7 @@ from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from tongxin.accounts import second_factor
 from tongxin.accounts.permissions import Perm, has_perm
 from tongxin.audit.services import RevealLimitExceeded, record_reveal, record_view
 from tongxin.core import idnumbers
@@ -93,6 +94,7 @@ def reveal(user: Any, pk: int, field: str, reason: str | None = None) -> str:
     person = get_visible_person(user, pk)
     if not has_perm(user, Perm.REVEAL_PERSONAL):
         raise PermissionDenied(_("您没有查看明文的权限"))
+    second_factor.require(user)
     why = clean_reason(reason)
     try:
         record_reveal(person, field, reason=why)

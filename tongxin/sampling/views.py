@@ -270,7 +270,14 @@ def lookup(request: HttpRequest, round_id: int, point_id: int) -> JsonResponse:
     reach = scope_q(test_round, "household__path") | Q(
         household__path__startswith=round_point.point.place.path
     )
-    people = search(Person.objects.visible_to(request.user).filter(reach).for_list(), query)
+    # Walk-ins the grid has not checked are left out: finding the one an unknown number just
+    # made would tell it from a number registered outside the round (issue 9).
+    candidates = (
+        Person.objects.visible_to(request.user)
+        .filter(reach)
+        .exclude(walk_in__isnull=False, walk_in__checked_at__isnull=True)
+    )
+    people = search(candidates.for_list(), query)
     rows = [
         {
             "id": p.pk,

@@ -15,6 +15,9 @@ from django.db import models
 from tongxin.core.fields import EncryptedTextField
 
 PERSONAL_DATA_APPS = {"people", "care", "helpdesk", "sampling", "audit"}
+# Second-factor devices hold each user's TOTP secret: whoever reads one passes that user's
+# second factor. They are managed by `tongxin security reset-otp`, never in the admin.
+SECRET_APPS = {"otp_totp", "otp_static", "otp_email", "otp_hotp"}
 # Reviewed exceptions, each with its reason: staff (managing them is the system
 # administrator's job; phones masked), a robot's encrypted credentials (not personal data;
 # write-only in the form), deliveries (read-only, the number shown masked only).
@@ -30,7 +33,7 @@ def holds_personal_data(model: type[models.Model]) -> bool:
     meta = model._meta
     if meta.label_lower in STAFF_MODELS:
         return False
-    if meta.app_label in PERSONAL_DATA_APPS:
+    if meta.app_label in PERSONAL_DATA_APPS or meta.app_label in SECRET_APPS:
         return True
     person = apps.get_model("people", "Person")
     for field in meta.get_fields():

@@ -7,7 +7,8 @@ class SecurityConfig(AppConfig):
     verbose_name = "安全"
 
     def ready(self) -> None:
-        from tongxin.security import admin_lockdown, alerts
+        from tongxin.security import admin_lockdown, alerts, checks, second_factor  # noqa: F401
 
         admin_lockdown.lock_down()
         alerts.connect()
+        second_factor.connect()

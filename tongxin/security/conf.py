@@ -9,6 +9,8 @@ DEFAULTS: dict[str, Any] = {
     "TONGXIN_LOGIN_WINDOW_MINUTES": 15,
     "TONGXIN_LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
     "TONGXIN_LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+    # Wrong second-factor codes per account in the same window.
+    "TONGXIN_OTP_MAX_FAILURES": 5,
     # Reveals of personal data per user per rolling hour; the command post hears from half-way.
     "TONGXIN_REVEALS_PER_HOUR": 30,
     "TONGXIN_REVEAL_ALERT_THRESHOLD": 15,

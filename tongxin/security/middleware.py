@@ -94,3 +94,46 @@ class RejectNulBytesMiddleware:
                 return JsonResponse({"detail": message}, status=422)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """A signed-in user whose role reveals or unmasks, with TONGXIN_OTP_REQUIRED on and no code
+    verified in this session, sees the second-factor pages (enrolment, or the code) before any
+    other page. The API is not redirected: its reveals and unmasked exports refuse instead
+    (tongxin.accounts.second_factor)."""
+
+    EXEMPT = ("/accounts/otp/", "/accounts/logout/", "/i18n/", "/static/", API_PREFIX)
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from tongxin.accounts import second_factor
+
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(self.EXEMPT)
+            and second_factor.required_for(user)
+            and not second_factor.is_verified(user)
+        ):
+            return _to_second_factor(request)
+        return self.get_response(request)
+
+
+def _to_second_factor(request: HttpRequest) -> HttpResponse:
+    from django.shortcuts import redirect
+    from django.urls import reverse
+    from django.utils.http import urlencode
+    from django_htmx.http import HttpResponseClientRedirect
+
+    htmx = getattr(request, "htmx", None)
+    back = (htmx.current_url_abs_path if htmx else None) or request.get_full_path()
+    if htmx and back.startswith(SecondFactorMiddleware.EXEMPT[0]):
+        # A fragment the second-factor page itself asks for (the inbox badge): nothing to swap.
+        return HttpResponse(status=204)
+    url = f"{reverse('second_factor')}?{urlencode({'next': back})}"
+    if htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)

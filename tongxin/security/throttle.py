@@ -57,17 +57,23 @@ def _minutes_left(failures: list[dt.datetime], limit: int, now: dt.datetime) -> 
     return max(1, int(left.total_seconds() // 60) + 1)
 
 
+def _lock(key: str, limit: int, now: dt.datetime) -> Decision:
+    failures = _failures(key, now - _window())
+    if len(failures) >= limit:
+        return Decision(True, _minutes_left(failures, limit, now))
+    return Decision(False)
+
+
 def check(username: str, address: str, now: dt.datetime | None = None) -> Decision:
     now = now or timezone.now()
-    since = now - _window()
     per_address = int(conf.get("TONGXIN_LOGIN_MAX_FAILURES_PER_ADDRESS"))
-    failures = _failures(_address_key(address), since)
-    if len(failures) >= per_address:
-        return Decision(True, _minutes_left(failures, per_address, now))
+    decision = _lock(_address_key(address), per_address, now)
+    if decision.locked:
+        return decision
     per_account = int(conf.get("TONGXIN_LOGIN_MAX_FAILURES_PER_ACCOUNT"))
-    failures = _failures(_account_key(username), since)
-    if len(failures) >= per_account and not _known(username, address):
-        return Decision(True, _minutes_left(failures, per_account, now))
+    decision = _lock(_account_key(username), per_account, now)
+    if decision.locked and not _known(username, address):
+        return decision
     return Decision(False)
 
 
@@ -77,14 +83,13 @@ def _known(username: str, address: str) -> bool:
     ).exists()
 
 
+def _record_failure(keys: tuple[str, ...], now: dt.datetime | None) -> None:
+    at = now or timezone.now()
+    LoginFailure.objects.bulk_create([LoginFailure(key=key, at=at) for key in keys])
+
+
 def fail(username: str, address: str, now: dt.datetime | None = None) -> None:
-    now = now or timezone.now()
-    LoginFailure.objects.bulk_create(
-        [
-            LoginFailure(key=_account_key(username), at=now),
-            LoginFailure(key=_address_key(address), at=now),
-        ]
-    )
+    _record_failure((_account_key(username), _address_key(address)), now)
 
 
 def succeed(user: Any, address: str, now: dt.datetime | None = None) -> None:
@@ -97,6 +102,36 @@ def succeed(user: Any, address: str, now: dt.datetime | None = None) -> None:
         except IntegrityError:
             pass
     LoginFailure.objects.filter(key=_account_key(user.get_username())).delete()
+
+
+# Second-factor codes (tongxin.security.second_factor): the same table, window and lifting
+# locks, with their own keys. Only someone who already has the password can fail a code, so
+# the account lock holds from every address (a known one too).
+
+
+def _otp_account_key(user: Any) -> str:
+    return blind_index("otp-account", str(user.pk))
+
+
+def _otp_address_key(address: str) -> str:
+    return blind_index("otp-address", address or "")
+
+
+def otp_check(user: Any, address: str, now: dt.datetime | None = None) -> Decision:
+    now = now or timezone.now()
+    per_address = int(conf.get("TONGXIN_LOGIN_MAX_FAILURES_PER_ADDRESS"))
+    decision = _lock(_otp_address_key(address), per_address, now)
+    if decision.locked:
+        return decision
+    return _lock(_otp_account_key(user), int(conf.get("TONGXIN_OTP_MAX_FAILURES")), now)
+
+
+def otp_fail(user: Any, address: str, now: dt.datetime | None = None) -> None:
+    _record_failure((_otp_account_key(user), _otp_address_key(address)), now)
+
+
+def otp_clear(user: Any) -> None:
+    LoginFailure.objects.filter(key=_otp_account_key(user)).delete()
 
 
 def prune(now: dt.datetime | None = None) -> int:

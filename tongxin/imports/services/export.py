@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from tongxin.accounts import second_factor
 from tongxin.accounts.permissions import Perm, has_perm
 from tongxin.audit.services import record_export
 from tongxin.core.spreadsheets import csv_safe, text_cell
@@ -199,6 +200,7 @@ def export_residents(
         if unmask and not has_perm(user, Perm.EXPORT_UNMASKED):
             raise PermissionDenied(_("您没有导出明文证件号码和手机号的权限"))
         if unmask:
+            second_factor.require(user)
             reason = clean_reason(reason)
         people = Person.objects.visible_to(user)
     else:

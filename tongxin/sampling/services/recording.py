@@ -36,6 +36,7 @@ from tongxin.sampling.models import (
     SampleEvent,
     SampleSource,
     TubeStatus,
+    WalkIn,
 )
 from tongxin.sampling.services import _sql
 from tongxin.sampling.services.access import can
@@ -463,23 +464,27 @@ class _Batch:
             else:
                 for token in crypto.blind_indexes(event.doc_type, event.doc_number):
                     by_type[event.doc_type][token].append(event)
-        for doc_type, tokens in by_type.items():
-            for pk, household_id, path, name, masked, status, token in _sql.people_by_bidx(
-                doc_type, list(tokens)
-            ):
-                for event in tokens[token]:
-                    event.person_id, event.household_id = pk, household_id
-                    event.household_path, event.status_code = path, status
-                    if self._in_reach(event, path):
-                        event.person_label = f"{name} {masked}"
-                        continue
-                    event.hidden = True
-                    if event.walk_in and clean_name(event.walk_in.get("name")):
-                        # What the sampler typed comes back, as for a new walk-in.
-                        event.person_label = f"{clean_name(event.walk_in.get('name'))} {masked}"
-                        event.warnings["walk_in"] = {}
-                    else:
-                        self._unlisted(event)
+        found = [
+            (doc_type, tokens, row)
+            for doc_type, tokens in by_type.items()
+            for row in _sql.people_by_bidx(doc_type, list(tokens))
+        ]
+        pending = _pending_walk_ins([row[0] for _t, _k, row in found])
+        for _doc_type, tokens, row in found:
+            pk, household_id, path, name, masked, status, token = row
+            for event in tokens[token]:
+                event.person_id, event.household_id = pk, household_id
+                event.household_path, event.status_code = path, status
+                if pk not in pending and self._in_reach(event, path):
+                    event.person_label = f"{name} {masked}"
+                    continue
+                event.hidden = True
+                if event.walk_in and clean_name(event.walk_in.get("name")):
+                    # What the sampler typed comes back, as for a new walk-in.
+                    event.person_label = f"{clean_name(event.walk_in.get('name'))} {masked}"
+                    event.warnings["walk_in"] = {}
+                else:
+                    self._unlisted(event)
         if by_id:
             # A person chosen by id was found by a search scoped to the user (or is a member of
             # a household the user's door-to-door task is for); an id from a device must be
@@ -901,6 +906,21 @@ def clean_name(value: Any) -> str:
 
 def _household_size(household_id: int) -> int:
     return max(1, Person.objects.filter(household_id=household_id).count())
+
+
+def _pending_walk_ins(person_ids: list[int]) -> set[int]:
+    """Of these people, the walk-ins the grid has not checked yet. A number the registry did
+    not know became one at its first upload; answering it by name (or as a repeat) on the next
+    upload would tell it from a person registered outside the device's reach, who is answered
+    as a stranger every time. So until the grid has checked them they are answered as a
+    stranger too (the swab is theirs all the same)."""
+    if not person_ids:
+        return set()
+    return set(
+        WalkIn.objects.filter(person_id__in=person_ids, checked_at__isnull=True).values_list(
+            "person_id", flat=True
+        )
+    )
 
 
 def _result(events: Iterable[_Event], tubes: Iterable[_TubeState]) -> BatchResult:

@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tongxin.accounts import second_factor
 from tongxin.accounts.models import User
 from tongxin.accounts.permissions import Perm, has_perm
 from tongxin.audit.services import record_reveals
@@ -196,7 +197,10 @@ def reminder_groups(
     cadres_of = responsible_cadres([s.place for s in slots])
     if only_mine:
         cadre = user
-    may_reveal = reveal and has_perm(user, Perm.REVEAL_PERSONAL)
+    # Without a verified second factor (where one is required) the list stays masked.
+    may_reveal = (
+        reveal and has_perm(user, Perm.REVEAL_PERSONAL) and second_factor.may_see_clear(user)
+    )
     wanted_slots = [
         s for s in slots if cadre is None or any(c.pk == cadre.pk for c in cadres_of[s.place_id])
     ]

@@ -1,5 +1,6 @@
 """`tongxin demo`: load the fictional demo county (idempotent), print the logins, and serve it."""
 
+import os
 import time
 import unicodedata
 from typing import Any
@@ -85,6 +86,16 @@ class Command(BaseCommand):
 
         if not options["no_serve"]:
             host, port = options["host"], options["port"]
+            # The demo's logins work without an authenticator: the second factor is off for the
+            # server started here unless TONGXIN_OTP_REQUIRED is set (1 to try it out).
+            if "TONGXIN_OTP_REQUIRED" not in os.environ:
+                os.environ["TONGXIN_OTP_REQUIRED"] = "0"
+                self.stdout.write(
+                    _(
+                        "演示环境未要求动态验证码（双因素认证）；"
+                        "以 TONGXIN_OTP_REQUIRED=1 启动可体验绑定验证器。"
+                    )
+                )
             self.stdout.write(
                 _("正在启动服务：http://%(host)s:%(port)s/ （按 Ctrl-C 停止）")
                 % {"host": host, "port": port}
