@@ -250,6 +250,14 @@ class BranchForm(TongxinForm):
         )
         self.fields["place"].queryset = PostForm(user=user).fields["place"].queryset  # type: ignore[attr-defined]
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("scope") == BranchScope.TEAM and not data.get("team"):
+            self.add_error("team", _("依托队伍组建的支部须选择队伍"))
+        if data.get("scope") in (BranchScope.SITE, BranchScope.AREA) and not data.get("place"):
+            self.add_error("place", _("依托场所或区域组建的支部须选择所在区域"))
+        return data
+
 
 class ActivityForm(TongxinForm):
     kind = forms.ChoiceField(label=_("类别"), choices=ActivityKind.choices)

@@ -62,6 +62,7 @@ SYNONYMS = {
     "entries": "transferentry",
     "volunteers": "member",
     "staff": "user",
+    "branches": "partybranch",
 }
 PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
 

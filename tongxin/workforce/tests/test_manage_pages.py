@@ -21,6 +21,8 @@ from tongxin.workforce.models import (
     Team,
 )
 
+from tongxin.workforce.services.teams import found_branch
+
 from .conftest import local
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +106,13 @@ def test_another_units_leader_gets_404_for_a_team_they_do_not_lead(incident, tea
     other.force_login(leader)
     assert other.get(f"/workforce/teams/{team.pk}/").status_code == 404
     assert other.post(f"/workforce/teams/{team.pk}/members/", {"name": "x"}).status_code == 404
+    branch = found_branch(incident, "驰援队临时党支部", scope="team", team=team,
+                          founded_on=local(6).date())  # fmt: skip
+    assert other.get(f"/workforce/branches/{branch.pk}/").status_code == 404
+    assert "驰援队临时党支部" not in other.get("/workforce/branches/").content.decode()
+    team.unit = leader.unit
+    team.save()
+    assert other.get(f"/workforce/branches/{branch.pk}/").status_code == 200
 
 
 def test_a_post_gets_a_code_and_shifts_with_demand_by_qualification(client, incident, town):
