@@ -19,7 +19,14 @@ from tongxin.supplies.models import (
     Warehouse,
 )
 from tongxin.supplies.services import SuppliesError
-from tongxin.supplies.services.deliveries import delivery_list, mark_delivered
+from tongxin.helpdesk.models import HelpRequest
+from tongxin.helpdesk.services import works_on
+from tongxin.supplies.services.deliveries import (
+    delivery_list,
+    link_help_request,
+    linkable_requests,
+    mark_delivered,
+)
 from tongxin.supplies.services.requests import confirm_receipt, issue_request
 from tongxin.supplies.services.stock import stock_report
 from tongxin.web.decorators import page
@@ -65,10 +72,17 @@ def round_page(request: HttpRequest, pk: int) -> HttpResponse:
             i for i, b in enumerate(buildings) if b["households_delivered"] < len(b["households"])
         ]
         index = pending[0] if pending else 0
+    current = buildings[index] if buildings else None
+    if current is not None and has_perm(request.user, Perm.DELIVER_SUPPLIES):
+        # Open living-supplies requests of these doors that the user works on: one tap links
+        # the request to the delivery, which closes it at the doorstep.
+        linkable = linkable_requests(round_, HelpRequest.objects.visible_to(request.user))
+        for h in current["households"]:
+            h["linkable"] = [r for r in linkable.get(h["id"], []) if works_on(request.user, r)]
     context = {
         "round": round_,
         "data": data,
-        "current": buildings[index] if buildings else None,
+        "current": current,
         "current_index": index,
         "can_deliver": has_perm(request.user, Perm.DELIVER_SUPPLIES),
         "client_id": uuid.uuid4().hex,
@@ -129,3 +143,32 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
     except SuppliesError as exc:
         messages.error(request, str(exc))
     return redirect("supplies:index")
+
+
+@page(Perm.DELIVER_SUPPLIES)
+@require_POST
+def link_request(request: HttpRequest) -> HttpResponse:
+    """关联求助: this household's delivery fulfils the help request (closed at the doorstep)."""
+    raw = request.POST.get("delivery", "")
+    delivery = get_object_or_404(
+        HouseholdDelivery.objects.visible_to(request.user).select_related("household"),
+        pk=int(raw) if raw.isdigit() else 0,
+    )
+    found = get_object_or_404(
+        HelpRequest.objects.visible_to(request.user).select_related("person"),
+        number=request.POST.get("request", "").strip()[:24],
+    )
+    try:
+        link_help_request(delivery, found, request.user)
+        messages.success(
+            request,
+            _("%(room)s 的配送已关联求助工单 %(n)s，送达即办结")
+            % {"room": delivery.household.name, "n": found.number},
+        )
+    except SuppliesError as exc:
+        messages.error(request, str(exc))
+    building = request.POST.get("building", "")
+    target = redirect("supplies:round", delivery.round_id)
+    if building.isdigit():
+        target["Location"] += f"?building={building}"
+    return target
