@@ -12,6 +12,7 @@ from tongxin.places.models import Place, PlaceKind
 from tongxin.workforce.models import (
     ActivityKind,
     BranchScope,
+    OrgKind,
     Member,
     PartyStatus,
     PostKind,
@@ -272,3 +273,12 @@ class ActivityForm(TongxinForm):
 
 class DissolveForm(TongxinForm):
     dissolved_on = forms.DateField(label=_("撤销日期"), widget=DATE)
+
+
+class DemobiliseForm(TongxinForm):
+    on = forms.DateField(label=_("撤离日期"), widget=DATE)
+
+
+class OrganisationForm(TongxinForm):
+    name = forms.CharField(label=_("组织名称"), max_length=100)
+    kind = forms.ChoiceField(label=_("类别"), choices=OrgKind.choices)

@@ -23,6 +23,8 @@ from tongxin.imports.readers import ImportFileError
 from tongxin.web.decorators import page
 from tongxin.workforce.forms import (
     ActivityForm,
+    DemobiliseForm,
+    OrganisationForm,
     BranchForm,
     DemandForm,
     DissolveForm,
@@ -41,8 +43,9 @@ from tongxin.workforce.models import (
     Shift,
     Team,
     Verification,
+    VolunteerOrg,
 )
-from tongxin.workforce.services import WorkforceError, current_incident
+from tongxin.workforce.services import WorkforceError
 from tongxin.workforce.services import posts as post_services
 from tongxin.workforce.services import suggest as sg
 from tongxin.workforce.services import teams as team_services
@@ -116,6 +119,7 @@ def _team_context(request: HttpRequest, team: Team, **extra: Any) -> dict[str, A
         "team": team, "members": members, "can_manage": _can_manage(request),
         "form": TeamForm(initial=initial, team=team), "member_form": MemberForm(),
         "import_form": MemberImportForm(), "reasons": REASONS,
+        "demobilise_form": DemobiliseForm(initial={"on": timezone.localdate()}),
     }  # fmt: skip
     context.update(extra)
     return context
@@ -165,28 +169,129 @@ def team_add_member(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "workforce/team.html", context, status=400)
 
 
+def _import_upload(form: MemberImportForm, incident: Any, **where: str) -> Any:
+    """The uploaded list, read like `tongxin workforce import`; None when it cannot be read
+    (the reason is on the form)."""
+    if not form.is_valid():
+        return None
+    upload = form.cleaned_data["file"]
+    suffix = Path(upload.name).suffix.lower()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"members{suffix}"
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        try:
+            return import_members(path, incident, **where)
+        except ImportFileError as exc:
+            form.add_error("file", str(exc))
+    return None
+
+
 @page(Perm.MANAGE_WORKFORCE)
 @require_POST
 def team_import(request: HttpRequest, pk: int) -> HttpResponse:
-    """The sending organisation's list, read like `tongxin workforce import --team`."""
+    """The sending organisation's list (`tongxin workforce import --team`)."""
     team = _team(request, pk)
     form = MemberImportForm(request.POST, request.FILES)
-    result = None
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"members{suffix}"
-            with path.open("wb") as out:
-                for chunk in upload.chunks():
-                    out.write(chunk)
-            try:
-                result = import_members(path, team.incident, team=team.name)
-            except ImportFileError as exc:
-                form.add_error("file", str(exc))
+    result = _import_upload(form, team.incident, team=team.name)
     status = 200 if result is not None else 400
     context = _team_context(request, team, import_form=form, imported=result)
     return render(request, "workforce/team.html", context, status=status)
+
+
+@page(Perm.MANAGE_WORKFORCE)
+@require_POST
+def team_demobilise(request: HttpRequest, pk: int) -> HttpResponse:
+    """撤离, with the edition's post-duty observation."""
+    team = _team(request, pk)
+    form = DemobiliseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写撤离日期"))
+        return redirect("workforce:team", team.pk)
+    try:
+        team_services.demobilise(team, form.cleaned_data["on"])
+        messages.success(request, _("%(n)s 已撤离") % {"n": team.name})
+    except WorkforceError as exc:
+        _fail(request, exc)
+    return redirect("workforce:team", team.pk)
+
+
+# --- volunteer organisations (county-wide: their volunteers live anywhere) --------------------
+
+
+def _county_wide(request: HttpRequest) -> None:
+    from django.http import Http404
+
+    from tongxin.accounts.jurisdiction import jurisdiction_of
+
+    if not jurisdiction_of(request.user).everywhere:
+        raise Http404
+
+
+@page(Perm.MANAGE_WORKFORCE)
+def organisations(request: HttpRequest) -> HttpResponse:
+    _county_wide(request)
+    incident = _incident()
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = team_services.create_organisation(
+                incident, form.cleaned_data["name"], form.cleaned_data["kind"]
+            )
+        except WorkforceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("已登记志愿组织 %(n)s") % {"n": org.name})
+            return redirect("workforce:organisation", org.pk)
+    rows = (
+        VolunteerOrg.objects.filter(incident=incident)
+        .select_related("coordinator")
+        .annotate(
+            member_count=Count("members"),
+            verified=Count("members", filter=Q(members__verification=Verification.VERIFIED)),
+        )
+        .order_by("name")
+    )
+    return render(request, "workforce/organisations.html", {"rows": rows, "form": form})
+
+
+def _organisation_page(
+    request: HttpRequest, org: VolunteerOrg, status: int = 200, **extra: Any
+) -> HttpResponse:
+    members = (
+        Member.objects.visible_to(request.user)
+        .filter(organisation=org)
+        .defer("phone", "document_number")
+        .order_by("name", "pk")[:500]
+    )
+    context = {"org": org, "members": members, "import_form": MemberImportForm()} | extra
+    return render(request, "workforce/organisation.html", context, status=status)
+
+
+@page(Perm.MANAGE_WORKFORCE)
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An organisation's volunteers, its coordinator, and its list (bulk registration: the
+    volunteers wait for verification like everyone who registers)."""
+    _county_wide(request)
+    org = get_object_or_404(VolunteerOrg.objects.select_related("coordinator"), pk=pk)
+    if request.method != "POST":
+        return _organisation_page(request, org)
+    if request.POST.get("action") == "coordinator":
+        raw = request.POST.get("member", "")
+        member = get_object_or_404(
+            Member.objects.visible_to(request.user), pk=int(raw) if raw.isdigit() else 0
+        )
+        try:
+            team_services.set_coordinator(org, member)
+            messages.success(request, _("%(n)s 任协调人") % {"n": member.name})
+        except WorkforceError as exc:
+            _fail(request, exc)
+        return redirect("workforce:organisation", org.pk)
+    form = MemberImportForm(request.POST, request.FILES)
+    result = _import_upload(form, org.incident, organisation=org.name)
+    status = 200 if result is not None else 400
+    return _organisation_page(request, org, status, import_form=form, imported=result)
 
 
 def _member(request: HttpRequest, pk: int) -> Member:

@@ -337,7 +337,28 @@ def branches(request: HttpRequest) -> HttpResponse:
         .annotate(member_count=Count("members", distinct=True))
         .order_by("dissolved_on", "founded_on", "name")
     )
-    return render(request, "workforce/branches.html", {"rows": rows})
+    context: dict[str, Any] = {"rows": rows, "figures": None}
+    if _jurisdiction_everywhere(request.user):
+        # The organisation department's county figures (counts only) for county-wide roles.
+        from tongxin.workforce.models import PartyStatus, TeamKind
+        from tongxin.workforce.services.figures import figures
+
+        data = figures(incident)
+        kinds, statuses = dict(TeamKind.choices), dict(PartyStatus.choices)
+        context["figures"] = {
+            "by_kind": [(kinds.get(k, _("未分队")), n) for k, n in data["mobilised_by_kind"].items()],
+            "by_status": [(statuses[k], n) for k, n in data["party_members_by_status"].items()],
+            "by_township": list(data["party_members_by_township"].items()),
+            "on_duty": data["party_members_on_duty"], "branches": data["branches"],
+            "mobilised": data["mobilised"],
+        }  # fmt: skip
+    return render(request, "workforce/branches.html", context)
+
+
+def _jurisdiction_everywhere(user: Any) -> bool:
+    from tongxin.accounts.jurisdiction import jurisdiction_of
+
+    return bool(jurisdiction_of(user).everywhere)
 
 
 @page(Perm.VIEW_WORKFORCE)

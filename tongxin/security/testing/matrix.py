@@ -63,6 +63,7 @@ SYNONYMS = {
     "volunteers": "member",
     "staff": "user",
     "branches": "partybranch",
+    "organisations": "volunteerorg",
 }
 PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
 

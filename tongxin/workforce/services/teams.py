@@ -13,6 +13,8 @@ def demobilise(team: Team, on: dt.date) -> Team:
     """撤离: the edition's post-duty observation (健康观察) runs from the day after."""
     if team.demobilised_on is not None:
         raise WorkforceError(_("该队伍已撤离"))
+    if team.arrived_on is not None and on < team.arrived_on:
+        raise WorkforceError(_("撤离日期早于抵达日期"))
     days = int(rule(team.incident, "post_duty_observation_days") or 0)
     team.demobilised_on = on
     team.observation_until = on + dt.timedelta(days=days) if days else None
@@ -248,3 +250,27 @@ def set_secretary(branch: PartyBranch, member: Member) -> PartyBranch:
     branch.secretary = member
     branch.save()
     return branch
+
+
+# --- volunteer organisations -----------------------------------------------------------------
+
+
+def create_organisation(incident: Any, name: str, kind: str) -> Any:
+    from tongxin.workforce.models import OrgKind, VolunteerOrg
+
+    name = name.strip()
+    if not name:
+        raise WorkforceError(_("请填写组织名称"))
+    if kind not in OrgKind.values:
+        raise WorkforceError(_("组织类别无法识别"))
+    if VolunteerOrg.objects.filter(incident=incident, name=name).exists():
+        raise WorkforceError(_("已有名为“%(n)s”的志愿组织") % {"n": name})
+    return VolunteerOrg.objects.create(incident=incident, name=name, kind=kind)
+
+
+def set_coordinator(organisation: Any, member: Member) -> Any:
+    if member.organisation_id != organisation.pk:
+        raise WorkforceError(_("协调人须是本组织的志愿者"))
+    organisation.coordinator = member
+    organisation.save()
+    return organisation

@@ -219,3 +219,58 @@ def test_a_member_gets_a_login_with_an_activation_link_shown_once(client, incide
     assert "/activate/" in response.content.decode()
     again = client.post(f"/workforce/members/{member.pk}/account/", follow=True)
     assert "已有登录账号" in _messages(again)
+
+
+def test_a_team_is_demobilised_with_the_editions_observation(client, team) -> None:
+    team.arrived_on = dt.date(2022, 3, 6)
+    team.save()
+    early = client.post(f"/workforce/teams/{team.pk}/demobilise/", {"on": "2022-03-01"}, follow=True)
+    assert "撤离日期早于抵达日期" in _messages(early)
+    client.post(f"/workforce/teams/{team.pk}/demobilise/", {"on": "2022-03-20"})
+    team.refresh_from_db()
+    assert team.demobilised_on == dt.date(2022, 3, 20)
+    days = team.incident.policy_edition.rule("workforce", "post_duty_observation_days", default=0)
+    expected = dt.date(2022, 3, 20) + dt.timedelta(days=days) if days else None
+    assert team.observation_until == expected
+    assert "已撤离 03-20" in client.get(f"/workforce/teams/{team.pk}/").content.decode()
+
+
+def test_an_organisation_registers_its_list_and_names_a_coordinator(client, incident) -> None:
+    from tongxin.workforce.models import VolunteerOrg
+
+    client.post("/workforce/organisations/", {"name": "蓝天救援队", "kind": "rescue"})
+    org = VolunteerOrg.objects.get()
+    sheet = "姓名,手机号,资质\n周志愿,13700000001,登记\n吴志愿,13700000002,火箭\n"
+    upload = SimpleUploadedFile("名单.csv", sheet.encode(), content_type="text/csv")
+    page = client.post(f"/workforce/organisations/{org.pk}/", {"file": upload}).content.decode()
+    assert "共 2 行：新增 1 人，更新 0 人，未导入 1 行。" in page
+    assert "第 3 行：资质无法识别：火箭" in page
+    volunteer = Member.objects.get()
+    assert volunteer.is_volunteer and volunteer.verification == "pending"
+    client.post(
+        f"/workforce/organisations/{org.pk}/", {"action": "coordinator", "member": volunteer.pk}
+    )
+    org.refresh_from_db()
+    assert org.coordinator == volunteer
+
+    unit = UnitFactory(name="县水利局")
+    leader = Client()
+    leader.force_login(UserFactory(role=Role.UNIT_LEADER, unit=unit))
+    assert leader.get(f"/workforce/organisations/{org.pk}/").status_code == 404
+
+
+def test_the_organisation_department_reads_its_figures_on_the_branches_page(
+    client, incident, team
+) -> None:
+    MemberFactory(incident=incident, team=team, party_status="full")
+    MemberFactory(incident=incident, team=team, party_status="probationary")
+    MemberFactory(incident=incident, team=team)
+    found_branch(incident, "临时党支部", scope="team", team=team, founded_on=local(6).date())
+    page = client.get("/workforce/branches/").content.decode()
+    assert "党员动员情况" in page
+    assert '<span class="big">3</span> 动员人员' in page
+    assert '<span class="big">1</span> 正式党员' in page
+    assert '<span class="big">1/1</span> 支部（现有/累计成立）' in page
+    leader = Client()
+    leader.force_login(UserFactory(role=Role.UNIT_LEADER, unit=UnitFactory()))
+    assert "党员动员情况" not in leader.get("/workforce/branches/").content.decode()
