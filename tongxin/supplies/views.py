@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tongxin.accounts.permissions import Perm, has_perm
+from tongxin.helpdesk.models import HelpRequest
+from tongxin.helpdesk.services import works_on
 from tongxin.incidents.models import Incident
 from tongxin.supplies.forms import ReceiveForm, RequestForm, RoundForm
 from tongxin.supplies.models import (
@@ -21,15 +23,13 @@ from tongxin.supplies.models import (
     Warehouse,
 )
 from tongxin.supplies.services import SuppliesError
-from tongxin.helpdesk.models import HelpRequest
-from tongxin.helpdesk.services import works_on
 from tongxin.supplies.services.deliveries import (
     delivery_list,
+    generate_round,
     link_help_request,
     linkable_requests,
     mark_delivered,
 )
-from tongxin.supplies.services.deliveries import generate_round
 from tongxin.supplies.services.requests import confirm_receipt, create_request, issue_request
 from tongxin.supplies.services.stock import receive, stock_report
 from tongxin.web.decorators import page

@@ -12,8 +12,8 @@ from tongxin.places.models import Place, PlaceKind
 from tongxin.workforce.models import (
     ActivityKind,
     BranchScope,
-    OrgKind,
     Member,
+    OrgKind,
     PartyStatus,
     PostKind,
     Qualification,
@@ -104,9 +104,7 @@ class TeamForm(TongxinForm):
     name = forms.CharField(label=_("队伍名称"), max_length=100)
     kind = forms.ChoiceField(label=_("类别"), choices=TeamKind.choices)
     sending_org = forms.CharField(label=_("派出单位"), max_length=100, required=False)
-    leader = forms.ModelChoiceField(
-        label=_("领队"), queryset=Member.objects.none(), required=False
-    )
+    leader = forms.ModelChoiceField(label=_("领队"), queryset=Member.objects.none(), required=False)
     arrived_on = forms.DateField(label=_("抵达日期"), required=False, widget=DATE)
     departs_on = forms.DateField(label=_("计划撤离日期"), required=False, widget=DATE)
     lodging = forms.CharField(label=_("住宿地点"), max_length=200, required=False)

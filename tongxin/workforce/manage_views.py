@@ -23,13 +23,13 @@ from tongxin.imports.readers import ImportFileError
 from tongxin.web.decorators import page
 from tongxin.workforce.forms import (
     ActivityForm,
-    DemobiliseForm,
-    OrganisationForm,
     BranchForm,
     DemandForm,
+    DemobiliseForm,
     DissolveForm,
     MemberForm,
     MemberImportForm,
+    OrganisationForm,
     PostForm,
     ShiftForm,
     TeamForm,
@@ -54,6 +54,7 @@ from tongxin.workforce.services.imports import REASONS, import_members
 from tongxin.workforce.services.shifts import assign, create_shift, unassign
 
 SEARCH_LIMIT = 20
+MINUTE = "%Y-%m-%dT%H:%M"
 SHIFTS_SHOWN = 60
 POSTS_SHOWN = 300
 
@@ -83,9 +84,9 @@ def search_members(request: HttpRequest, incident: Any, base: QuerySet[Member]) 
     else:
         found = found.filter(name__icontains=text)
     return list(
-        found.select_related("team").defer("phone", "document_number").order_by("name", "pk")[
-            :SEARCH_LIMIT
-        ]
+        found.select_related("team")
+        .defer("phone", "document_number")
+        .order_by("name", "pk")[:SEARCH_LIMIT]
     )
 
 
@@ -149,7 +150,9 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已保存队伍信息"))
             return redirect("workforce:team", team.pk)
-    return render(request, "workforce/team.html", _team_context(request, team, form=form), status=400)
+    return render(
+        request, "workforce/team.html", _team_context(request, team, form=form), status=400
+    )
 
 
 @page(Perm.MANAGE_WORKFORCE)
@@ -415,7 +418,9 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已保存岗位信息"))
             return redirect("workforce:post", post.pk)
-    return render(request, "workforce/post.html", _post_context(request, post, form=form), status=400)
+    return render(
+        request, "workforce/post.html", _post_context(request, post, form=form), status=400
+    )
 
 
 @page(Perm.MANAGE_WORKFORCE)
@@ -426,7 +431,9 @@ def shift_new(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         starts, ends = form.times()
         try:
-            shift = create_shift(post, starts, ends, form.demand(), label=form.cleaned_data["label"])
+            shift = create_shift(
+                post, starts, ends, form.demand(), label=form.cleaned_data["label"]
+            )
         except WorkforceError as exc:
             form.add_error(None, str(exc))
         else:
@@ -468,9 +475,7 @@ def _shift_context(request: HttpRequest, shift: Shift, **extra: Any) -> dict[str
     demanded = [line.qualification for line in lines] or list(Qualification.values)
     found = []
     if can_manage:
-        visible = Member.objects.visible_to(request.user).filter(
-            verification=Verification.VERIFIED
-        )
+        visible = Member.objects.visible_to(request.user).filter(verification=Verification.VERIFIED)
         found = search_members(request, post.incident, visible)
     demand_form = DemandForm(initial={f"need_{line.qualification}": line.demand for line in lines})
     context = {
@@ -596,7 +601,7 @@ def branch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "members": branch.members.select_related("team").defer("phone", "document_number"),
         "activities": branch.activities.all()[:100],
         "can_manage": can_manage, "found": found, "q": request.GET.get("q", "")[:50],
-        "activity_form": ActivityForm(initial={"at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}),
+        "activity_form": ActivityForm(initial={"at": timezone.localtime().strftime(MINUTE)}),
         "dissolve_form": DissolveForm(initial={"dissolved_on": timezone.localdate()}),
     }  # fmt: skip
     return render(request, "workforce/branch.html", context)

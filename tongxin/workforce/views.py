@@ -345,8 +345,9 @@ def branches(request: HttpRequest) -> HttpResponse:
 
         data = figures(incident)
         kinds, statuses = dict(TeamKind.choices), dict(PartyStatus.choices)
+        by_kind = data["mobilised_by_kind"]
         context["figures"] = {
-            "by_kind": [(kinds.get(k, _("未分队")), n) for k, n in data["mobilised_by_kind"].items()],
+            "by_kind": [(kinds.get(k, _("未分队")), n) for k, n in by_kind.items()],
             "by_status": [(statuses[k], n) for k, n in data["party_members_by_status"].items()],
             "by_township": list(data["party_members_by_township"].items()),
             "on_duty": data["party_members_on_duty"], "branches": data["branches"],

@@ -211,8 +211,9 @@ def linkable_requests(round_: DeliveryRound, requests: Any) -> dict[int, list[He
     """Open requests for living supplies (among `requests`, the caller's visible ones) from
     households of the round still waiting for their delivery and not yet linked: per delivery."""
     waiting = dict(
-        round_.deliveries.filter(delivered_at__isnull=True, help_request__isnull=True)
-        .values_list("household_id", "pk")
+        round_.deliveries.filter(delivered_at__isnull=True, help_request__isnull=True).values_list(
+            "household_id", "pk"
+        )
     )
     if not waiting:
         return {}

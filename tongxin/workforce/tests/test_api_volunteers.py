@@ -35,7 +35,7 @@ def _client(user) -> Client:
 
 
 def test_the_command_post_lists_every_volunteer_masked(chief, volunteers) -> None:
-    inside, outside, org = volunteers
+    inside, _outside, org = volunteers
     response = _client(chief).get(URL)
     assert response.status_code == 200
     body = response.json()

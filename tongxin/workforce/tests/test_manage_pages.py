@@ -20,7 +20,6 @@ from tongxin.workforce.models import (
     Shift,
     Team,
 )
-
 from tongxin.workforce.services.teams import found_branch
 
 from .conftest import local
@@ -48,7 +47,11 @@ def test_a_team_is_created_edited_and_takes_members_by_hand(client, incident) ->
     )  # fmt: skip
     team = Team.objects.get()
     assert response["Location"] == f"/workforce/teams/{team.pk}/"
-    assert (team.sending_org, team.lodging, team.closed_loop) == ("市第一人民医院", "开化宾馆", True)
+    assert (team.sending_org, team.lodging, team.closed_loop) == (
+        "市第一人民医院",
+        "开化宾馆",
+        True,
+    )
 
     added = client.post(
         f"/workforce/teams/{team.pk}/members/",
@@ -86,7 +89,10 @@ def test_a_team_is_created_edited_and_takes_members_by_hand(client, incident) ->
 
 
 def test_the_sending_organisations_list_is_imported_on_the_page(client, team) -> None:
-    sheet = "姓名,手机号,资质,政治面貌\n王检测,13900000001,检测,中共党员\n,13900000002,采样,\n赵某,12345,采样,\n"
+    sheet = (
+        "姓名,手机号,资质,政治面貌\n王检测,13900000001,检测,中共党员\n"
+        ",13900000002,采样,\n赵某,12345,采样,\n"
+    )
     upload = SimpleUploadedFile("名单.csv", sheet.encode(), content_type="text/csv")
     response = client.post(f"/workforce/teams/{team.pk}/import/", {"file": upload})
     page = response.content.decode()
@@ -181,7 +187,9 @@ def test_a_member_is_assigned_from_the_suggestion_and_never_double_booked(
 
 def test_a_branch_is_founded_staffed_logged_and_dissolved(client, incident, team) -> None:
     secretary = MemberFactory(incident=incident, team=team, name="党员甲", party_status="full")
-    applicant = MemberFactory(incident=incident, team=team, name="申请人乙", party_status="applicant")
+    applicant = MemberFactory(
+        incident=incident, team=team, name="申请人乙", party_status="applicant"
+    )
     client.post(
         "/workforce/branches/new/",
         {"name": "驰援医疗队临时党支部", "scope": "team", "team": team.pk,
@@ -224,7 +232,9 @@ def test_a_member_gets_a_login_with_an_activation_link_shown_once(client, incide
 def test_a_team_is_demobilised_with_the_editions_observation(client, team) -> None:
     team.arrived_on = dt.date(2022, 3, 6)
     team.save()
-    early = client.post(f"/workforce/teams/{team.pk}/demobilise/", {"on": "2022-03-01"}, follow=True)
+    early = client.post(
+        f"/workforce/teams/{team.pk}/demobilise/", {"on": "2022-03-01"}, follow=True
+    )
     assert "撤离日期早于抵达日期" in _messages(early)
     client.post(f"/workforce/teams/{team.pk}/demobilise/", {"on": "2022-03-20"})
     team.refresh_from_db()
