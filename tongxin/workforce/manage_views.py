@@ -669,3 +669,15 @@ def branch_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
     except WorkforceError as exc:
         _fail(request, exc)
     return redirect(reverse("workforce:branch", args=[branch.pk]))
+
+
+@page(Perm.VIEW_WORKFORCE)
+def post_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """岗位牌, printed and put up at the post: the code, and a QR code a member's phone camera
+    opens as their check-in page with the code filled in."""
+    import segno
+
+    post = _post(request, pk)
+    url = request.build_absolute_uri(f"{reverse('workforce:me')}?code={post.code}")
+    svg = segno.make(url, error="m").svg_inline(scale=8, title=post.code)
+    return render(request, "workforce/post_sign.html", {"post": post, "url": url, "svg": svg})

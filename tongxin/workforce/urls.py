@@ -31,6 +31,7 @@ urlpatterns = [
     path("posts/new/", manage_views.post_new, name="post_new"),
     path("posts/<int:pk>/", manage_views.post_detail, name="post"),
     path("posts/<int:pk>/shifts/", manage_views.shift_new, name="shift_new"),
+    path("posts/<int:pk>/sign/", manage_views.post_sign, name="post_sign"),
     path("shifts/<int:pk>/", manage_views.shift_detail, name="shift"),
     path("shifts/<int:pk>/assign/", manage_views.shift_assign, name="shift_assign"),
     path("shifts/<int:pk>/demand/", manage_views.shift_demand, name="shift_demand"),

@@ -214,6 +214,9 @@ def _me_context(
     request: HttpRequest, member: Member, form: CheckInForm | None = None
 ) -> dict[str, Any]:
     now = timezone.now()
+    # A post sign's QR code opens this page with its code (?code=…): the member only confirms.
+    raw = request.GET.get("code", "").strip().upper()
+    scanned = raw if raw.isalnum() and len(raw) <= 12 else ""
     shifts = (
         Assignment.objects.filter(member=member, ends_at__gte=now - dt.timedelta(hours=12))
         .select_related("shift__post")
@@ -227,7 +230,7 @@ def _me_context(
     return {
         "member": member, "shifts": shifts, "open": open_one, "fatigue": fatigue(member, now),
         "hours": hours_worked(member, now), "names": QUALIFICATION_NAMES,
-        "form": form or CheckInForm(initial={"client_id": uuid.uuid4().hex}),
+        "form": form or CheckInForm(initial={"client_id": uuid.uuid4().hex, "code": scanned}),
         "out_id": uuid.uuid4().hex,
     }  # fmt: skip
 
