@@ -15,6 +15,7 @@ from tongxin.workforce.models import (
     Member,
     OrgKind,
     PartyStatus,
+    Post,
     PostKind,
     Qualification,
     Team,
@@ -280,3 +281,18 @@ class DemobiliseForm(TongxinForm):
 class OrganisationForm(TongxinForm):
     name = forms.CharField(label=_("组织名称"), max_length=100)
     kind = forms.ChoiceField(label=_("类别"), choices=OrgKind.choices)
+
+
+class BranchPostsForm(TongxinForm):
+    posts = forms.ModelMultipleChoiceField(
+        label=_("负责岗位"),
+        queryset=Post.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, user: Any = None, incident: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["posts"].queryset = (  # type: ignore[attr-defined]
+            Post.objects.visible_to(user).filter(incident=incident, active=True).order_by("name")
+        )

@@ -24,6 +24,7 @@ from tongxin.web.decorators import page
 from tongxin.workforce.forms import (
     ActivityForm,
     BranchForm,
+    BranchPostsForm,
     DemandForm,
     DemobiliseForm,
     DissolveForm,
@@ -603,8 +604,31 @@ def branch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": can_manage, "found": found, "q": request.GET.get("q", "")[:50],
         "activity_form": ActivityForm(initial={"at": timezone.localtime().strftime(MINUTE)}),
         "dissolve_form": DissolveForm(initial={"dissolved_on": timezone.localdate()}),
+        "posts": branch.posts.order_by("name"),
+        "posts_form": BranchPostsForm(
+            initial={"posts": list(branch.posts.values_list("pk", flat=True))},
+            user=request.user, incident=branch.incident,
+        ) if can_manage and branch.dissolved_on is None else None,
     }  # fmt: skip
     return render(request, "workforce/branch.html", context)
+
+
+@page(Perm.MANAGE_WORKFORCE)
+@require_POST
+def branch_posts(request: HttpRequest, pk: int) -> HttpResponse:
+    branch = _branch(request, pk)
+    form = BranchPostsForm(request.POST, user=request.user, incident=branch.incident)
+    if not form.is_valid():
+        messages.error(request, _("请选择岗位"))
+        return redirect("workforce:branch", branch.pk)
+    # Posts outside the user's reach stay as they were.
+    hidden = list(branch.posts.exclude(pk__in=form.fields["posts"].queryset.values("pk")))  # type: ignore[attr-defined]
+    try:
+        team_services.set_branch_posts(branch, [*form.cleaned_data["posts"], *hidden])
+        messages.success(request, _("已保存负责岗位"))
+    except WorkforceError as exc:
+        _fail(request, exc)
+    return redirect("workforce:branch", branch.pk)
 
 
 def _branch_member(request: HttpRequest, branch: PartyBranch) -> Member:

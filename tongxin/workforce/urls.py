@@ -18,6 +18,7 @@ urlpatterns = [
     path("branches/<int:pk>/", manage_views.branch_detail, name="branch"),
     path("branches/<int:pk>/members/", manage_views.branch_members, name="branch_members"),
     path("branches/<int:pk>/activities/", manage_views.branch_activity, name="branch_activity"),
+    path("branches/<int:pk>/posts/", manage_views.branch_posts, name="branch_posts"),
     path("branches/<int:pk>/dissolve/", manage_views.branch_dissolve, name="branch_dissolve"),
     path("teams/", views.teams, name="teams"),
     path("teams/new/", manage_views.team_new, name="team_new"),

@@ -274,3 +274,13 @@ def set_coordinator(organisation: Any, member: Member) -> Any:
     organisation.coordinator = member
     organisation.save()
     return organisation
+
+
+def set_branch_posts(branch: PartyBranch, posts: list[Any]) -> PartyBranch:
+    """The posts the branch covers (党员先锋岗 and the like)."""
+    if branch.dissolved_on is not None:
+        raise WorkforceError(_("支部已撤销"))
+    if any(p.incident_id != branch.incident_id for p in posts):
+        raise WorkforceError(_("岗位不属于本次响应"))
+    branch.posts.set(posts)
+    return branch

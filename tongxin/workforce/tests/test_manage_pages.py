@@ -206,6 +206,10 @@ def test_a_branch_is_founded_staffed_logged_and_dissolved(client, incident, team
     branch.refresh_from_db()
     assert branch.secretary == secretary and list(branch.members.all()) == [secretary]
 
+    post = make_post(incident, "城南卡口")
+    client.post(url + "posts/", {"posts": [post.pk]})
+    assert list(branch.posts.all()) == [post]
+    assert "城南卡口" in client.get(url).content.decode()
     client.post(
         url + "activities/",
         {"kind": "pioneer_post", "title": "卡口党员先锋岗", "at": "2022-03-07T06:00"},
