@@ -153,7 +153,10 @@ def round_page(request: HttpRequest, pk: int) -> HttpResponse:
     if current is not None and has_perm(request.user, Perm.DELIVER_SUPPLIES):
         # Open living-supplies requests of these doors that the user works on: one tap links
         # the request to the delivery, which closes it at the doorstep.
-        linkable = linkable_requests(round_, HelpRequest.objects.visible_to(request.user))
+        waiting = [
+            h["id"] for h in current["households"] if not h["delivered"] and not h["help_request"]
+        ]
+        linkable = linkable_requests(round_, HelpRequest.objects.visible_to(request.user), waiting)
         for h in current["households"]:
             h["linkable"] = [r for r in linkable.get(h["id"], []) if works_on(request.user, r)]
     context = {

@@ -207,14 +207,16 @@ def link_help_request(
     return delivery
 
 
-def linkable_requests(round_: DeliveryRound, requests: Any) -> dict[int, list[HelpRequest]]:
+def linkable_requests(
+    round_: DeliveryRound, requests: Any, deliveries: list[int] | None = None
+) -> dict[int, list[HelpRequest]]:
     """Open requests for living supplies (among `requests`, the caller's visible ones) from
-    households of the round still waiting for their delivery and not yet linked: per delivery."""
-    waiting = dict(
-        round_.deliveries.filter(delivered_at__isnull=True, help_request__isnull=True).values_list(
-            "household_id", "pk"
-        )
-    )
+    households of the round (or of `deliveries`, the building on the phone) still waiting for
+    their delivery and not yet linked: per delivery."""
+    waiting_qs = round_.deliveries.filter(delivered_at__isnull=True, help_request__isnull=True)
+    if deliveries is not None:
+        waiting_qs = waiting_qs.filter(pk__in=deliveries)
+    waiting = dict(waiting_qs.values_list("household_id", "pk"))
     if not waiting:
         return {}
     found = (
