@@ -11,7 +11,8 @@ already filled (nobody twice a day); and an estate of `--households` households,
 each, under a sealed zone. Then times, on the middle day:
 
 1. the coverage page (`GET /workforce/?date=…` as the command post, rendered in full);
-2. the suggested assignment for the whole day (`workforce.services.suggest.suggest`);
+2. the suggested assignment for the whole day (`workforce.services.suggest.suggest`), and a
+   shift's page (`GET /workforce/shifts/<id>/`) with the suggestion for its gaps;
 3. the estate's delivery list: generating the round from the registry and the zone, the list
    service, and the page (`GET /supplies/rounds/<id>/`).
 
@@ -217,6 +218,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     first, median, result = timed(lambda: suggest(world["incident"], world["day"]), repeat=3)
     figures["suggest"] = (first, median)
     figures["suggested"] = (len(result.proposals), result.unfilled)
+    from tongxin.workforce.models import Shift
+    from tongxin.workforce.services import local_day
+
+    start, end = local_day(world["day"])
+    shift = Shift.objects.filter(starts_at__gte=start, starts_at__lt=end).order_by("pk").first()
+    assert shift is not None
+
+    def shift_page() -> Any:
+        response = client.get(f"/workforce/shifts/{shift.pk}/", secure=True)
+        assert response.status_code == 200, response.status_code
+        return response
+
+    figures["shift_page"] = timed(shift_page, repeat=3)[:2]
     item = Item.objects.create(name="蔬菜包", category="living", unit_label="份")
     t = time.perf_counter()
     round_ = generate_round(world["incident"], world["estate"], item, world["day"])
@@ -230,7 +244,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     figures["round_page"] = timed(round_page)[:2]
     figures["world"] = world
-    for key in ("coverage", "suggest", "list", "round_page"):
+    for key in ("coverage", "suggest", "shift_page", "list", "round_page"):
         print(f"{key}: first {figures[key][0]:.0f} ms, median {figures[key][1]:.0f} ms")
     print(f"generate round: {figures['generate']:.0f} ms; suggested {figures['suggested']}")
     return figures
@@ -267,6 +281,8 @@ def update_doc(args: argparse.Namespace, f: dict[str, Any]) -> None:
          300),
         (f"suggested assignment for the day ({f['suggested'][0]:,} proposals, "
          f"{f['suggested'][1]:,} left unfilled)", f["suggest"], 2000),
+        ("a shift's page with the suggestion for its gaps (the command post assigns from it)",
+         f["shift_page"], 2000),
         (f"delivery list of a {w['households']:,}-household estate (service)", f["list"], 300),
         ("the same list as a page", f["round_page"], 300),
     ]  # fmt: skip

@@ -1,4 +1,4 @@
-"""Check-ins at posts and coverage over /api/v1/workforce/.
+"""Check-ins at posts, coverage and the volunteer list over /api/v1/workforce/.
 
 A check-in (or check-out) carries the phone's client id: sending it again answers the same
 and stores nothing more. The caller checks in as themselves (their account's member record);
@@ -9,12 +9,14 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
+from ninja.pagination import paginate
 
 from tongxin.accounts.permissions import Perm, has_perm
+from tongxin.api.pages import BoundedPages
 from tongxin.api.places import get_visible_place
-from tongxin.workforce.models import Assignment, Member, Post
+from tongxin.workforce.models import Assignment, Member, Post, Verification
 from tongxin.workforce.services import WorkforceError, current_incident
 from tongxin.workforce.services.attendance import CheckResult, check_in, check_out
 from tongxin.workforce.services.coverage import coverage
@@ -134,3 +136,67 @@ def get_coverage(request: HttpRequest, date: dt.date, township: int | None = Non
     place = get_visible_place(request.user, township) if township is not None else None
     report = coverage(incident, date, township=place, posts=Post.objects.visible_to(request.user))
     return report.as_dict()
+
+
+class VolunteerFilter(Schema):
+    status: Verification | None = Field(None, description="pending, verified or rejected")
+    organisation: int | None = Field(None, description="a volunteer organisation's id")
+    area: int | None = Field(None, description="volunteers living under this place")
+
+
+class VolunteerOut(Schema):
+    """Masked: the phone and ID number never leave in full."""
+
+    id: int
+    name: str
+    phone_masked: str
+    document_masked: str
+    qualifications: list[str]
+    skills: str
+    availability: str
+    area_id: int | None
+    area: str | None
+    organisation_id: int | None
+    organisation: str | None
+    verification: str
+    verified_at: dt.datetime | None
+    registered_at: dt.datetime = Field(..., alias="created_at")
+
+    @staticmethod
+    def resolve_area(obj: Member) -> str | None:
+        return obj.area.name if obj.area_id and obj.area else None
+
+    @staticmethod
+    def resolve_organisation(obj: Member) -> str | None:
+        return obj.organisation.name if obj.organisation_id and obj.organisation else None
+
+
+class VolunteerPages(BoundedPages):
+    pass
+
+
+@router.get(
+    "/volunteers",
+    response=list[VolunteerOut],
+    summary="Volunteers of the open incident the caller may see (masked, paged)",
+)
+@paginate(VolunteerPages)
+def list_volunteers(request: HttpRequest, filters: Query[VolunteerFilter]) -> Any:
+    if not has_perm(request.user, Perm.VIEW_WORKFORCE):
+        raise Http404
+    incident = current_incident()
+    if incident is None:
+        raise Http404
+    rows = Member.objects.visible_to(request.user).filter(incident=incident, is_volunteer=True)
+    if filters.status is not None:
+        rows = rows.filter(verification=filters.status)
+    if filters.organisation is not None:
+        rows = rows.filter(organisation_id=filters.organisation)
+    if filters.area is not None:
+        place = get_visible_place(request.user, filters.area)
+        rows = rows.filter(area__path__startswith=place.path)
+    return (
+        rows.select_related("area", "organisation")
+        .defer("phone", "document_number")
+        .order_by("created_at", "pk")
+    )

@@ -513,7 +513,20 @@ class PartyBranchQuerySet(models.QuerySet["PartyBranch"]):
     def visible_to(self, user: Any) -> "PartyBranchQuerySet":
         from tongxin.accounts.permissions import Perm, has_perm
 
-        return self if has_perm(user, Perm.VIEW_WORKFORCE) else self.none()
+        """County-wide roles see every branch; others the branches of their unit's teams and
+        those set up for an area (or a site's area) in their jurisdiction."""
+        if not has_perm(user, Perm.VIEW_WORKFORCE):
+            return self.none()
+        jurisdiction = _jurisdiction(user)
+        if jurisdiction.everywhere:
+            return self
+        condition = Q(pk__in=[])
+        unit_id = getattr(user, "unit_id", None)
+        if unit_id:
+            condition |= Q(team__unit_id=unit_id)
+        if jurisdiction.paths:
+            condition |= jurisdiction.q("place__path")
+        return self.filter(condition)
 
 
 class PartyBranch(AuditedModel):

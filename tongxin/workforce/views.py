@@ -214,6 +214,9 @@ def _me_context(
     request: HttpRequest, member: Member, form: CheckInForm | None = None
 ) -> dict[str, Any]:
     now = timezone.now()
+    # A post sign's QR code opens this page with its code (?code=…): the member only confirms.
+    raw = request.GET.get("code", "").strip().upper()
+    scanned = raw if raw.isalnum() and len(raw) <= 12 else ""
     shifts = (
         Assignment.objects.filter(member=member, ends_at__gte=now - dt.timedelta(hours=12))
         .select_related("shift__post")
@@ -227,7 +230,7 @@ def _me_context(
     return {
         "member": member, "shifts": shifts, "open": open_one, "fatigue": fatigue(member, now),
         "hours": hours_worked(member, now), "names": QUALIFICATION_NAMES,
-        "form": form or CheckInForm(initial={"client_id": uuid.uuid4().hex}),
+        "form": form or CheckInForm(initial={"client_id": uuid.uuid4().hex, "code": scanned}),
         "out_id": uuid.uuid4().hex,
     }  # fmt: skip
 
@@ -337,7 +340,29 @@ def branches(request: HttpRequest) -> HttpResponse:
         .annotate(member_count=Count("members", distinct=True))
         .order_by("dissolved_on", "founded_on", "name")
     )
-    return render(request, "workforce/branches.html", {"rows": rows})
+    context: dict[str, Any] = {"rows": rows, "figures": None}
+    if _jurisdiction_everywhere(request.user):
+        # The organisation department's county figures (counts only) for county-wide roles.
+        from tongxin.workforce.models import PartyStatus, TeamKind
+        from tongxin.workforce.services.figures import figures
+
+        data = figures(incident)
+        kinds, statuses = dict(TeamKind.choices), dict(PartyStatus.choices)
+        by_kind = data["mobilised_by_kind"]
+        context["figures"] = {
+            "by_kind": [(kinds.get(k, _("未分队")), n) for k, n in by_kind.items()],
+            "by_status": [(statuses[k], n) for k, n in data["party_members_by_status"].items()],
+            "by_township": list(data["party_members_by_township"].items()),
+            "on_duty": data["party_members_on_duty"], "branches": data["branches"],
+            "mobilised": data["mobilised"],
+        }  # fmt: skip
+    return render(request, "workforce/branches.html", context)
+
+
+def _jurisdiction_everywhere(user: Any) -> bool:
+    from tongxin.accounts.jurisdiction import jurisdiction_of
+
+    return bool(jurisdiction_of(user).everywhere)
 
 
 @page(Perm.VIEW_WORKFORCE)

@@ -62,6 +62,8 @@ SYNONYMS = {
     "entries": "transferentry",
     "volunteers": "member",
     "staff": "user",
+    "branches": "partybranch",
+    "organisations": "volunteerorg",
 }
 PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
 

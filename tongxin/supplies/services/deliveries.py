@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongxin.helpdesk import services as helpdesk
-from tongxin.helpdesk.models import HelpRequest, Outcome
+from tongxin.helpdesk.models import Category, HelpRequest, Outcome
 from tongxin.incidents.models import Incident
 from tongxin.people.models import ResidenceStatus
 from tongxin.places.models import Place, PlaceKind
@@ -183,13 +183,53 @@ def _close_request(delivery: HouseholdDelivery, user: Any, at: dt.datetime) -> t
     return True, ""
 
 
-def link_help_request(delivery: HouseholdDelivery, request: HelpRequest) -> HouseholdDelivery:
-    """Fulfil a help request for living supplies by this household's delivery."""
+def link_help_request(
+    delivery: HouseholdDelivery, request: HelpRequest, user: Any = None
+) -> HouseholdDelivery:
+    """Fulfil a help request for living supplies by this household's delivery. From a page
+    (`user` given) only by who works on the request: the team it was dispatched to (the
+    support group) or the platform's duty staff."""
+    if user is not None and not helpdesk.works_on(user, request):
+        raise SuppliesError(_("只有承办组成员或平台值守人员可以关联求助工单"))
     if not request.is_open:
         raise SuppliesError(_("求助工单已办结"))
+    if request.category != Category.FOOD:
+        raise SuppliesError(_("只有生活物资类求助可由入户配送办结"))
+    if delivery.delivered_at is not None:
+        raise SuppliesError(_("该户已送达，不能再关联求助工单"))
+    if delivery.help_request_id not in (None, request.pk):
+        raise SuppliesError(_("该户的配送已关联其他求助工单"))
     household_id = request.place_id or (request.person.household_id if request.person else None)
     if household_id != delivery.household_id:
         raise SuppliesError(_("求助工单的住址与该户不一致"))
     delivery.help_request = request
     delivery.save(update_fields=["help_request"])
     return delivery
+
+
+def linkable_requests(
+    round_: DeliveryRound, requests: Any, deliveries: list[int] | None = None
+) -> dict[int, list[HelpRequest]]:
+    """Open requests for living supplies (among `requests`, the caller's visible ones) from
+    households of the round (or of `deliveries`, the building on the phone) still waiting for
+    their delivery and not yet linked: per delivery."""
+    waiting_qs = round_.deliveries.filter(delivered_at__isnull=True, help_request__isnull=True)
+    if deliveries is not None:
+        waiting_qs = waiting_qs.filter(pk__in=deliveries)
+    waiting = dict(waiting_qs.values_list("household_id", "pk"))
+    if not waiting:
+        return {}
+    found = (
+        requests.open()
+        .filter(category=Category.FOOD, incident_id=round_.incident_id)
+        .filter(Q(place_id__in=waiting) | Q(person__household_id__in=waiting))
+        .exclude(supply_deliveries__isnull=False)
+        .select_related("person")
+        .order_by("received_at", "pk")[:200]
+    )
+    result: dict[int, list[HelpRequest]] = defaultdict(list)
+    for request in found:
+        household = request.place_id or (request.person.household_id if request.person else None)
+        if household in waiting:
+            result[waiting[household]].append(request)
+    return dict(result)

@@ -46,3 +46,29 @@ def confirm_receipt(
         raise SuppliesError(_("只有已出库的申领可以签收"))
     request.refresh_from_db()
     return request
+
+
+def create_request(
+    incident: Any,
+    warehouse: Any,
+    item: Any,
+    quantity: int,
+    for_post: str,
+    *,
+    needed_by: dt.datetime | None = None,
+    place: Any = None,
+    by: Any = None,
+) -> SupplyRequest:
+    """申领: a post asks a warehouse for an item (a test point needs 500 tubes by 05:00)."""
+    if quantity <= 0:
+        raise SuppliesError(_("申领数量须大于零"))
+    for_post = for_post.strip()
+    if not for_post:
+        raise SuppliesError(_("请填写申领岗位"))
+    if not warehouse.active:
+        raise SuppliesError(_("该仓库已停用"))
+    return SupplyRequest.objects.create(
+        incident=incident, warehouse=warehouse, item=item, quantity=quantity,
+        for_post=for_post[:100], needed_by=needed_by, place=place,
+        requested_by=by if getattr(by, "pk", None) else None,
+    )  # fmt: skip

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from tongxin.core import idnumbers
 from tongxin.core.masking import mask_in_text
@@ -43,13 +44,13 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("name", "phone")
 
-REASONS: dict[str, str] = {
-    "missing_name": "缺少姓名",
-    "invalid_phone": "手机号无效",
-    "invalid_document": "身份证号无效",
-    "unknown_qualification": "资质无法识别",
-    "missing_team": "缺少队伍",
-    "duplicate": "与前面的行重复",
+REASONS: dict[str, Any] = {
+    "missing_name": _("缺少姓名"),
+    "invalid_phone": _("手机号无效"),
+    "invalid_document": _("身份证号无效"),
+    "unknown_qualification": _("资质无法识别"),
+    "missing_team": _("缺少队伍"),
+    "duplicate": _("与前面的行重复"),
 }
 
 _QUALIFICATIONS = {str(label): code for code, label in Qualification.choices} | {
@@ -178,7 +179,7 @@ def import_members(
             except _Reject as rejected:
                 result.rejected += 1
                 result.rejected_reasons[rejected.code] += 1
-                message = REASONS[rejected.code]
+                message = str(REASONS[rejected.code])
                 if rejected.detail:
                     message = f"{message}：{rejected.detail}"
                 result.problems.append(
