@@ -380,7 +380,7 @@ def _build(incident: Incident, now: dt.datetime) -> int:
             close_due_at=received + close_limit,
             **_phone_fields(plan.phone),
         )
-        plan_now = plan.close_between[1] if plan.close_between else plan.as_of
+        plan_now = plan.close_between[1] if plan.close_between else (plan.as_of or now)
         _advance(req, plan, rng, plan_now, team_for, members, desk_user, contact_limit, close_limit)
         if req.is_open:
             _escalate(req, plan_now, req._demo_events)  # type: ignore[attr-defined]
