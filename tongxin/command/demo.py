@@ -1,11 +1,12 @@
 """The demo incident's command picture: three days of daily reports built from the demo's
-own data (the help desk opened on the evening of day 1; by the evening of day 3 about 880
-requests received and 840 closed), the timeline and two public notices.
+own data, the timeline and two public notices.
 
-The demo's operations are placed relative to the moment it is loaded (the help desk's
-"evening of day 3" is that moment), so the incident's cut-off is set to that time of day, and
-the three reports are the three days ending at it: 第1期 and 第2期 issued, 第3期 written
-and awaiting review.
+The incident runs from a fixed evening (the report's: 6 March 2022, 21时), and the reports
+are its first three days, 第1–3期 截至3月7日/8日/9日24时: the help desk's and the zones'
+history is placed on those days (by the evening of day 3 about 880 requests received and
+840 closed), while what is "now" on the live pages (today's shifts, the current round, the
+desk's open queue) is placed relative to the moment the demo is loaded and shows on the live
+picture, not in these reports. 第1期 and 第2期 issued, 第3期 written and awaiting review.
 Idempotent: a second run finds the reports and adds nothing. Texts are data, not translated.
 """
 
@@ -47,13 +48,10 @@ def _reviewer() -> User:
     return user
 
 
-def report_days(now: dt.datetime) -> tuple[int, int, list[dt.date]]:
-    """The cut-off (the time of day the demo is loaded at) and the three report days ending
-    at or before `now`."""
-    local = timezone.localtime(now)
-    midnight = local.hour == 0 and local.minute == 0
-    last = local.date() - dt.timedelta(days=1) if midnight else local.date()
-    return local.hour, local.minute, [last - dt.timedelta(days=2 - i) for i in range(3)]
+def report_days(incident: Incident) -> list[dt.date]:
+    """The incident's first three whole days (it starts in the evening)."""
+    first = timezone.localtime(incident.started_at).date()
+    return [first + dt.timedelta(days=i) for i in (1, 2, 3)]
 
 
 def load_demo_command(incident: Incident, now: dt.datetime) -> dict[str, Any]:
@@ -61,17 +59,19 @@ def load_demo_command(incident: Incident, now: dt.datetime) -> dict[str, Any]:
         return {"created": 0, "reports": DailyReport.objects.filter(incident=incident).count()}
     chief = User.objects.get(username=str(Role.COMMAND_POST))
     deputy = _reviewer()
-    hour, minute, days = report_days(now)
+    days = report_days(incident)
+    if reports.cutoff_for(incident, days[-1]) > now:
+        return {"created": 0, "reports": 0}
     with transaction.atomic():
         settings = reports.settings_for(incident)
-        settings.cutoff_hour, settings.cutoff_minute = hour, minute
+        settings.cutoff_hour, settings.cutoff_minute = 0, 0  # 24时
         settings.issuer = "县疫情防控工作领导小组办公室"
         settings.save()
         first_cutoff = reports.cutoff_for(incident, days[0])
         for offset, text in MANUAL:
             TimelineEntry.objects.create(
                 incident=incident,
-                at=first_cutoff - dt.timedelta(hours=28 - offset * 4),
+                at=incident.started_at + dt.timedelta(minutes=40 + offset * 50),
                 kind=EntryKind.MANUAL,
                 text=text,
                 created_by=chief,
@@ -98,8 +98,7 @@ def load_demo_command(incident: Incident, now: dt.datetime) -> dict[str, Any]:
         timeline.record_from_modules(incident, now)
         made = []
         for i, day in enumerate(days):
-            cutoff = reports.cutoff_for(incident, day)
-            report = reports.generate(incident, day, user=chief, now=max(now, cutoff))
+            report = reports.generate(incident, day, user=chief, now=now)
             report = reports.edit(
                 report, chief, {"key_work": KEY_WORK[i], "next_steps": NEXT_STEPS[i]}
             )

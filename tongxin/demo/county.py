@@ -24,6 +24,10 @@ INCIDENT_EDITION = "np-8"
 # The evening the report's county received its first directive.
 INCIDENT_STARTED = "2022-03-06T21:00:00+08:00"
 ASSIGNED_FROM = "2022-03-06"
+# The evening of day 3 (the report's "至3月9日晚上"): the zones' and the help platform's
+# history is placed up to it, so the daily reports 第1–3期 (截至3月7日/8日/9日24时) carry it.
+# What the live pages show as "now" is placed relative to the moment the demo is loaded.
+HISTORY_END = "2022-03-09T23:00:00+08:00"
 
 
 @dataclass(frozen=True)

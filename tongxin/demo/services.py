@@ -357,7 +357,9 @@ def build_operations(incident: Incident) -> None:
     from tongxin.zones.demo import load_demo_zones
 
     now = timezone.now()
-    load_demo_zones(incident, now)
+    # The zones' history is the report's (designations from the opening evening, the last
+    # area rounds on day 3); everything else is as of now.
+    load_demo_zones(incident, min(now, dt.datetime.fromisoformat(spec.HISTORY_END)))
     from tongxin.care.demo import load_demo_care
 
     load_demo_care(incident, now)

@@ -1,11 +1,15 @@
 """A help desk in mid-operation for the demo county (`tongxin demo` calls this).
 
-Three days of requests like the report's — opened on the evening of day 1, by the evening of
-day 3 880+ received and 840+ answered and closed — in every state: closed and followed up,
-waiting to be dispatched, dispatched and unclaimed, claimed, in progress, overdue (escalated),
-reopened after an unsatisfied follow-up, and a few duplicates merged. Deterministic (seeded),
-fast (bulk inserts), and idempotent (a second run finds the first run's requests and adds
-nothing). Text is data, like the demo's place and unit names: not translated.
+Two parts. The report's three days, on the report's own dates: the platform opened on the
+evening of 6 March 2022 and by the evening of the 9th had received 886 requests (880余条)
+and closed 846 (840余条); the 40 still open at that cut-off were closed the next morning,
+and four duplicates were merged. Then the desk as it is now, placed relative to the moment
+the demo is loaded (the queues and "overdue now" are about the present): the last twelve
+hours' requests in every state — closed and followed up, waiting to be dispatched,
+dispatched and unclaimed, claimed, in progress, overdue (escalated), reopened after an
+unsatisfied follow-up, and a few duplicates merged. Deterministic (seeded), fast (bulk
+inserts), and idempotent (a second run finds the first run's requests and adds nothing).
+Text is data, like the demo's place and unit names: not translated.
 """
 
 import datetime as dt
@@ -16,6 +20,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from tongxin.accounts.models import Role, User
 from tongxin.core.personal import phone_fields
@@ -40,9 +45,17 @@ from tongxin.units.models import Unit, UnitAssignment, UnitKind
 
 DEMO_SOURCE = "演示数据"
 SEED = 20220306
-TOTAL = 890  # 4 of them merged into another: 886 counted
-CLOSED = 846
-HOURS = 70  # the platform opened on the evening of day 1
+# The report's days: 890 requests from the opening to 23:00 on day 3, 4 of them merged
+# into another (886 counted); all but the newest 40 closed by then (846).
+HISTORY_TOTAL = 890
+HISTORY_MERGED = 4
+HISTORY_CLOSED = 846
+# The desk now: the last LIVE_HOURS hours' requests, LIVE_OPEN of them not closed yet.
+LIVE_TOTAL = 60
+LIVE_OPEN = 44
+LIVE_HOURS = 12
+# From the opening evening (the incident's start) to 23:00 on day 3.
+HISTORY_HOURS = 74
 
 SUPPORT_TEAMS = (
     ("县物资保障组", "wzbz", 3),
@@ -146,6 +159,10 @@ class _Plan:
     overdue: bool = False
     followed: str = ""
     events: list[RequestEvent] = field(default_factory=list)
+    # The moment its state is as of; closed within this window instead, when given (after
+    # the moment: still open then).
+    as_of: dt.datetime | None = None
+    close_between: tuple[dt.datetime, dt.datetime] | None = None
 
 
 def _team_members(counts: dict[str, int]) -> dict[int, list[User]]:
@@ -247,31 +264,49 @@ def _build(incident: Incident, now: dt.datetime) -> int:
         Place.objects.filter(kind=PlaceKind.HOUSEHOLD).order_by("path").values_list("pk", flat=True)
     )[::17]
     households = list(Place.objects.filter(pk__in=household_ids).order_by("path"))
-    start = now - dt.timedelta(hours=HOURS)
+
+    def planned(start: dt.datetime, hours: int, total: int) -> list[_Plan]:
+        made: list[_Plan] = []
+        for i in range(total):
+            # More calls in the middle of the period than at the very start.
+            share = rng.betavariate(1.6, 1.3)
+            received = start + dt.timedelta(minutes=share * (hours * 60 - 15))
+            category = rng.choices(categories, weights)[0]
+            text = rng.choice(TEXTS[category])
+            plan = _Plan(received_at=received, category=category, text=text, state="closed")
+            if i < len(people) and rng.random() < 0.75:
+                person = people[i]
+                plan.person, plan.place = person, person.household
+                plan.phone, plan.name = person.phone, person.name
+            else:
+                plan.place = households[rng.randrange(len(households))] if households else None
+                plan.phone = "1" + rng.choice("35789") + f"{rng.randrange(10**9):09d}"
+            made.append(plan)
+        made.sort(key=lambda p: p.received_at)
+        return made
 
     categories = list(WEIGHTS)
     weights = [WEIGHTS[c] for c in categories]
-    plans: list[_Plan] = []
-    for i in range(TOTAL):
-        # More calls in the middle of the three days than at the very start.
-        share = rng.betavariate(1.6, 1.3)
-        received = start + dt.timedelta(minutes=share * (HOURS * 60 - 15))
-        category = rng.choices(categories, weights)[0]
-        text = rng.choice(TEXTS[category])
-        plan = _Plan(received_at=received, category=category, text=text, state="closed")
-        if i < len(people) and rng.random() < 0.75:
-            person = people[i]
-            plan.person, plan.place = person, person.household
-            plan.phone, plan.name = person.phone, person.name
-        else:
-            plan.place = households[rng.randrange(len(households))] if households else None
-            plan.phone = "1" + rng.choice("35789") + f"{rng.randrange(10**9):09d}"
-        plans.append(plan)
-    plans.sort(key=lambda p: p.received_at)
 
-    # The last ones in are still being worked on; a few earlier ones missed their limits.
-    # The newest 44 are still being worked on (or were merged): 886 counted, 846 closed.
-    tail = plans[-(TOTAL - CLOSED) :]
+    # The report's days, from the opening evening to 23:00 on day 3 (the report's "至3月9日
+    # 晚上"): all closed by then but the newest 40, closed the next morning (after the day's
+    # 24时 cut-off); four duplicates among those merged.
+    history_start = incident.started_at
+    history_end = history_start + dt.timedelta(hours=HISTORY_HOURS)
+    history = planned(history_start, HISTORY_HOURS, HISTORY_TOTAL)
+    cutoff = timezone.localtime(history_end).replace(hour=0, minute=0) + dt.timedelta(days=1)
+    late = history[-(HISTORY_TOTAL - HISTORY_MERGED - HISTORY_CLOSED) - HISTORY_MERGED :]
+    for plan in late[:HISTORY_MERGED]:
+        plan.state = "merged"
+    for plan in late[HISTORY_MERGED:]:
+        plan.close_between = (cutoff + dt.timedelta(minutes=20), cutoff + dt.timedelta(hours=9))
+    for plan in history:
+        plan.as_of = history_end
+
+    # The desk now: the last hours' requests; the newest are still being worked on, a few
+    # earlier ones missed their limits.
+    live = planned(now - dt.timedelta(hours=LIVE_HOURS), LIVE_HOURS, LIVE_TOTAL)
+    tail = live[-LIVE_OPEN:]
     # The two newest calls are a woman in labour and a dialysis patient, so every board shows
     # the emergency rule and a special-population request.
     tail[-1].category, tail[-1].text = Category.MATERNITY, "老婆临产，肚子疼得厉害，需要马上去医院"
@@ -284,6 +319,9 @@ def _build(incident: Incident, now: dt.datetime) -> int:
     rng.shuffle(states)
     for plan, state in zip(tail[:-2], states, strict=True):
         plan.state = state
+    for plan in live:
+        plan.as_of = now
+    plans = history + live
 
     def team_for(plan: _Plan) -> Unit:
         if plan.category in {Category.DIALYSIS, Category.ISOLATION}:
@@ -335,10 +373,11 @@ def _build(incident: Incident, now: dt.datetime) -> int:
             close_due_at=received + close_limit,
             **_phone_fields(plan.phone),
         )
-        _advance(req, plan, rng, now, team_for, members, desk_user, contact_limit, close_limit)
+        plan_now = plan.close_between[1] if plan.close_between else (plan.as_of or now)
+        _advance(req, plan, rng, plan_now, team_for, members, desk_user, contact_limit, close_limit)
         if req.is_open:
-            _escalate(req, now, req._demo_events)  # type: ignore[attr-defined]
-        req.updated_at = now
+            _escalate(req, plan_now, req._demo_events)  # type: ignore[attr-defined]
+        req.updated_at = plan_now
         requests.append(req)
         by_day[day_of(received)].append(req)
 
@@ -347,12 +386,16 @@ def _build(incident: Incident, now: dt.datetime) -> int:
             req.number = number
     HelpRequest.objects.bulk_create(requests, batch_size=500)
 
-    # Merge the four "merged" ones into an open request received just before them.
-    open_ones = [r for r in requests if r.status in (Status.DISPATCHED, Status.IN_PROGRESS)]
-    for req in requests:
-        if req.status == Status.MERGED and open_ones:
-            into = open_ones[len(merged_pairs) % len(open_ones)]
-            merged_pairs.append((req, into))
+    # Merge the "merged" ones into a request of their own part received before them (an open
+    # one in the desk now).
+    for part in (requests[: len(history)], requests[len(history) :]):
+        targets = [r for r in part if r.status in (Status.DISPATCHED, Status.IN_PROGRESS)] or [
+            r for r in part if r.status == Status.CLOSED
+        ]
+        for req in part:
+            if req.status == Status.MERGED and targets:
+                into = targets[len(merged_pairs) % len(targets)]
+                merged_pairs.append((req, into))
     for dup, into in merged_pairs:
         HelpRequest.objects.filter(pk=dup.pk).update(merged_into=into, merged_at=dup.updated_at)
     events: list[RequestEvent] = []
@@ -465,7 +508,12 @@ def _advance(
 
     close_limit_min = int(close_limit.total_seconds() // 60)
     closed = contact + dt.timedelta(minutes=rng.randint(15, max(20, close_limit_min // 2)))
-    if closed >= now:
+    if plan.close_between is not None:
+        first, last = plan.close_between
+        span = int((last - first).total_seconds() // 60)
+        closed = max(first + dt.timedelta(minutes=rng.randint(0, span)), closed)
+        closed = min(closed, last)
+    elif closed >= now:
         closed = now - dt.timedelta(minutes=rng.randint(1, 10))
         closed = max(closed, contact + dt.timedelta(minutes=1))
     delivered = plan.category in {Category.FOOD, Category.MEDICINE}

@@ -62,8 +62,11 @@ def _coverage(test_round: TestRound, area: Any, at: dt.datetime | None) -> dict[
         with_result = SampleEvent.objects.filter(
             round=test_round, tube__result__in=KNOWN, tube__result_at__lte=at
         ).values("person_id")
-        sampled = people.count()
-        known = people.filter(person_id__in=with_result).count()
+        # Both counts in one pass over the round's sampled people.
+        counted = people.aggregate(
+            sampled=Count("id"), known=Count("id", filter=Q(person_id__in=with_result))
+        )
+        sampled, known = int(counted["sampled"] or 0), int(counted["known"] or 0)
     return {
         "should_test": expected,
         "sampled": sampled,

@@ -95,7 +95,12 @@ class Tube(models.Model):
     class Meta:
         verbose_name = _("采样管")
         verbose_name_plural = _("采样管")
-        indexes = [models.Index(fields=["round", "status"], name="tube_round_status")]
+        indexes = [
+            models.Index(fields=["round", "status"], name="tube_round_status"),
+            # The round's latest result (sampling.figures: is a finished round quiet since a
+            # report's cut-off?) without reading its tubes.
+            models.Index(fields=["round", "result_at"], name="tube_round_result_at"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(sample_count__lte=models.F("capacity")), name="tube_not_overfilled"
@@ -223,6 +228,11 @@ class SampledPerson(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["round", "person"], name="sampled_person_unique")
+        ]
+        indexes = [
+            # The round's latest sample (whether a finished round's tallies answer for a past
+            # moment, sampling.figures) without reading every sampled person.
+            models.Index(fields=["round", "first_sampled_at"], name="sampled_person_round_at"),
         ]
 
     def __str__(self) -> str:

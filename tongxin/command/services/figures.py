@@ -67,6 +67,27 @@ LABELS = {
         "overdue_now": _("当前超时"),
         "overdue_total": _("累计超时"),
     },
+    "tracing": {
+        "cases": _("累计病例"),
+        "confirmed_cases": _("确诊病例"),
+        "cases_by_classification": _("病例分类"),
+        "cases_by_channel": _("发现途径"),
+        "contacts_by_level": _("累计判定"),
+        "contacts_by_level_and_status": _("管控状态"),
+        "candidates_to_confirm": _("待确认接触者"),
+    },
+    "workforce": {
+        "mobilised": _("动员干部"),
+        "mobilised_by_kind": _("动员干部"),
+        "volunteers": _("志愿者"),
+        "volunteers.registered": _("志愿者·已登记"),
+        "volunteers.verified": _("志愿者·已核验"),
+        "volunteers.on_duty": _("志愿者·在岗"),
+        "on_duty": _("在岗人数"),
+        "hours": _("累计工时"),
+        "fatigue_warnings": _("疲劳预警"),
+        "party_members_on_duty": _("在岗党员"),
+    },
     "directives": {
         "issued": _("累计签发"),
         "open": _("办理中"),
@@ -132,6 +153,28 @@ def _merge(module: str, parts: list[dict[str, Any]]) -> dict[str, Any]:
     return merged
 
 
+def flatten(data: dict[str, Any]) -> dict[str, Any]:
+    """A provider's figures with nested groups of numbers (cases by classification, contacts
+    by level and status, volunteers registered/verified/on duty …) as figures of their own,
+    keyed "group.key" (or "group.key.sub"), so the cards, the report, the sums over a unit's
+    estates and the reconciliation treat them like any other figure. Labels stay as given."""
+    out: dict[str, Any] = {}
+
+    def walk(prefix: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(f"{prefix}.{key}", inner)
+        elif is_number(value):
+            out[prefix] = value
+
+    for key, value in data.items():
+        if isinstance(value, dict) and key != "labels":
+            walk(key, value)
+        else:
+            out[key] = value
+    return out
+
+
 def raw_figures(
     incident: Incident, areas: list[Place] | None = None, at: dt.datetime | None = None
 ) -> dict[str, dict[str, Any]]:
@@ -139,9 +182,11 @@ def raw_figures(
     out: dict[str, dict[str, Any]] = {}
     for module, provider in modules():
         if areas is None:
-            out[module] = dict(provider(incident, area=None, at=at))
+            out[module] = flatten(dict(provider(incident, area=None, at=at)))
         else:
-            out[module] = _merge(module, [dict(provider(incident, area=a, at=at)) for a in areas])
+            out[module] = _merge(
+                module, [flatten(dict(provider(incident, area=a, at=at))) for a in areas]
+            )
     return out
 
 
@@ -152,6 +197,14 @@ def scalars(data: dict[str, Any]) -> dict[str, Any]:
 def labels_of(module: str, data: dict[str, Any]) -> dict[str, str]:
     labels = {k: str(v) for k, v in LABELS.get(module, {}).items()}
     labels.update({k: str(v) for k, v in (data.get("labels") or {}).items()})
+    # A figure of a nested group without its own label: its group's label and its key's.
+    for key in data:
+        if "." in key and key not in labels:
+            parts = key.split(".")
+            labels[key] = "·".join(
+                labels.get(".".join(parts[: i + 1]), labels.get(part, part))
+                for i, part in enumerate(parts)
+            )
     return labels
 
 

@@ -41,9 +41,19 @@ def test_dashboard_drill_down_and_download_the_report(desktop, live_server, worl
     page.get_by_role("link", name="工作日报").click()
     page.get_by_role("link", name="第1期").click()
     assert "截至3月7日24时" in page.locator(".lead").inner_text()
+    # The report's help platform section: both requests received that day, one closed.
+    help_section = page.locator("section", has=page.get_by_role("heading", name="求助平台"))
+    assert help_section.locator("tr", has_text="受理").locator("td").nth(1).inner_text() == "2"
+    assert help_section.locator("tr", has_text="办结").locator("td").nth(1).inner_text() == "1"
     with page.expect_download() as info:
         page.get_by_role("link", name="下载 Word（.docx）").click()
     download = info.value
     assert download.suggested_filename.endswith(".docx")
     doc = Document(io.BytesIO(Path(download.path()).read_bytes()))
     assert doc.paragraphs[0].text == "疫情防控工作日报"
+    assert "第1期" in "".join(p.text for p in doc.paragraphs[:3])
+    assert "求助平台" in [p.text for p in doc.paragraphs]
+    rows = [[c.text for c in row.cells] for table in doc.tables for row in table.rows]
+    assert rows[[r[0] for r in rows].index("受理")][:2] == ["受理", "2"]
+    # No personal data in what was downloaded: not the caller's phone.
+    assert not any("13700000001" in cell for row in rows for cell in row)

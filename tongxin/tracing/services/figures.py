@@ -63,4 +63,12 @@ def figures(
             for lv in Level.values
         },
         "candidates_to_confirm": candidates.count(),
+        # The codes' names (distinct across the groups), for whoever shows the groups above.
+        "labels": {
+            code: str(label)
+            for code, label in Classification.choices
+            + Channel.choices
+            + Level.choices
+            + ManagementStatus.choices
+        },
     }

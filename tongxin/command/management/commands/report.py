@@ -17,8 +17,9 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from tongxin.audit.context import Actor, acting_as
-from tongxin.command.services import dashboard, documents, reports
+from tongxin.command.services import documents, reports
 from tongxin.command.services import figures as fig
+from tongxin.incidents.cli import find_incident
 from tongxin.places.models import Place
 
 
@@ -39,10 +40,7 @@ class Command(BaseCommand):
         board.add_argument("--json", action="store_true", help="print JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            incident = dashboard.current_incident(options["incident"])
-        except dashboard.NoIncident:
-            raise CommandError(_("没有这个响应事件")) from None
+        incident = find_incident(str(options["incident"]))
         with acting_as(Actor(label="report", channel="cli")):
             if options["action"] == "daily":
                 self._daily(incident, options)
