@@ -15,6 +15,7 @@ def _immediate_tasks_and_temp_media(settings: Any, tmp_path: Any) -> None:
     settings.LANGUAGE_CODE = "zh-hans"
     # Factories hash a password per user; the real hasher would dominate the suite's time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # The TOTP second factor is on in production; its own tests (tongxin/security/tests/
-    # test_second_factor_*.py) turn it on, the rest of the suite works as the demo does.
+    # The TOTP second factor is off unless configured (production turns it on); its own tests
+    # (tongxin/security/tests/test_second_factor_*.py) turn it on. Pinned here so a developer's
+    # environment with TONGXIN_OTP_REQUIRED=1 does not change the rest of the suite.
     settings.TONGXIN_OTP_REQUIRED = False

@@ -13,7 +13,7 @@ def second_factor_is_on(app_configs: Any, **kwargs: Any) -> list[Warning]:
         Warning(
             "TONGXIN_OTP_REQUIRED is off: roles that may reveal or export personal data "
             "unmasked sign in with a password only.",
-            hint="Unset TONGXIN_OTP_REQUIRED (on by default) or set it to 1 (docs/security.md).",
+            hint="Set TONGXIN_OTP_REQUIRED=1 in production (docs/security.md).",
             id="tongxin.W003",
         )
     ]

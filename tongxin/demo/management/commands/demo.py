@@ -1,10 +1,10 @@
 """`tongxin demo`: load the fictional demo county (idempotent), print the logins, and serve it."""
 
-import os
 import time
 import unicodedata
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -86,10 +86,8 @@ class Command(BaseCommand):
 
         if not options["no_serve"]:
             host, port = options["host"], options["port"]
-            # The demo's logins work without an authenticator: the second factor is off for the
-            # server started here unless TONGXIN_OTP_REQUIRED is set (1 to try it out).
-            if "TONGXIN_OTP_REQUIRED" not in os.environ:
-                os.environ["TONGXIN_OTP_REQUIRED"] = "0"
+            # The demo's logins work without an authenticator unless TONGXIN_OTP_REQUIRED=1.
+            if not settings.TONGXIN_OTP_REQUIRED:
                 self.stdout.write(
                     _(
                         "演示环境未要求动态验证码（双因素认证）；"
