@@ -1,0 +1,60 @@
+"""The set-based import keeps the keys of the row-by-row one it replaced (a file imported before
+and after an upgrade still stores once) and its counts do not depend on the batch size."""
+
+import uuid
+
+from tongxin.factories import make_id_number
+from tongxin.tracing.factories import VenueFactory
+from tongxin.tracing.models import CheckIn, OutsidePerson
+from tongxin.tracing.services.checkins import NAMESPACE, import_rows
+
+from .conftest import local
+
+
+def test_the_row_key_is_the_uuid5_of_incident_venue_identity_and_entry(world):
+    from tongxin.core import crypto
+
+    VenueFactory(code="K1")
+    zhang = world.one("1801")
+    import_rows(
+        world.incident,
+        [
+            {
+                "venue_code": "K1",
+                "document_number": zhang.document_number,
+                "entered_at": "2022-03-09 10:00:00",
+            }
+        ],
+    )
+    bidx = crypto.blind_index("resident_id", zhang.document_number)
+    epoch = f"{local(9, 10).timestamp():.0f}"
+    expected = uuid.uuid5(NAMESPACE, f"{world.incident.pk}|K1|doc:resident_id:{bidx}|{epoch}")
+    assert CheckIn.objects.get().row_key == expected
+
+
+def test_counts_and_outside_persons_do_not_depend_on_the_batch_size(world):
+    VenueFactory(code="K2")
+    zhang = world.one("1801")
+    visitor = make_id_number(region="330802")
+    rows = [
+        {"_row": 2, "venue_code": "K2", "document_number": visitor, "entered_at": "2022-03-09 10:00"},
+        {"_row": 3, "venue_code": "K2", "document_number": zhang.document_number,
+         "entered_at": "2022-03-09 10:00", "exited_at": "2022-03-09 09:00"},
+        {"_row": 4, "venue_code": "K2", "document_number": visitor, "entered_at": "2022-03-09 11:00"},
+        {"_row": 5, "venue_code": "K2", "document_number": visitor, "entered_at": "2022-03-09 10:00"},
+        {"_row": 6, "venue_code": "K2", "document_number": zhang.document_number,
+         "entered_at": "2022-03-09 12:00"},
+    ]  # fmt: skip
+    summary = import_rows(world.incident, rows, batch_size=2)
+    assert summary.as_dict() == {
+        "rows": 5,
+        "stored": 3,
+        "duplicate": 1,  # row 5 repeats row 2, in another batch
+        "unmatched": 3,
+        "rejected": 1,
+        "rejected_reasons": {"exit": 1},
+    }
+    assert summary.errors[0]["row"] == 3
+    # The visitor, seen in three batches, is one outside person with both scans.
+    assert OutsidePerson.objects.count() == 1
+    assert CheckIn.objects.filter(outside_person__isnull=False).count() == 2
