@@ -16,6 +16,7 @@ stay's end — the exit, or the entry plus the kind's default, capped by the edi
 stay — and the time zone are computed in that statement).
 """
 
+import contextlib
 import datetime as dt
 import hashlib
 import uuid
@@ -225,10 +226,8 @@ class _Importer:
             value = (local.isoformat(" "), parsed.timestamp())
         if len(self.times) > CACHE_LIMIT:
             self.times.clear()
-        try:
+        with contextlib.suppress(TypeError):
             self.times[raw] = value
-        except TypeError:
-            pass
         return value
 
     def _resolve(self, whos: list[_Who]) -> None:

@@ -36,15 +36,18 @@ def test_counts_and_outside_persons_do_not_depend_on_the_batch_size(world):
     VenueFactory(code="K2")
     zhang = world.one("1801")
     visitor = make_id_number(region="330802")
+
+    def row(n, who, entered, exited=""):
+        return {"_row": n, "venue_code": "K2", "document_number": who, "entered_at": entered,
+                "exited_at": exited}  # fmt: skip
+
     rows = [
-        {"_row": 2, "venue_code": "K2", "document_number": visitor, "entered_at": "2022-03-09 10:00"},
-        {"_row": 3, "venue_code": "K2", "document_number": zhang.document_number,
-         "entered_at": "2022-03-09 10:00", "exited_at": "2022-03-09 09:00"},
-        {"_row": 4, "venue_code": "K2", "document_number": visitor, "entered_at": "2022-03-09 11:00"},
-        {"_row": 5, "venue_code": "K2", "document_number": visitor, "entered_at": "2022-03-09 10:00"},
-        {"_row": 6, "venue_code": "K2", "document_number": zhang.document_number,
-         "entered_at": "2022-03-09 12:00"},
-    ]  # fmt: skip
+        row(2, visitor, "2022-03-09 10:00"),
+        row(3, zhang.document_number, "2022-03-09 10:00", "2022-03-09 09:00"),
+        row(4, visitor, "2022-03-09 11:00"),
+        row(5, visitor, "2022-03-09 10:00"),
+        row(6, zhang.document_number, "2022-03-09 12:00"),
+    ]
     summary = import_rows(world.incident, rows, batch_size=2)
     assert summary.as_dict() == {
         "rows": 5,
