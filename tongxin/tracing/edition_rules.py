@@ -1,5 +1,6 @@
 """Tracing's rules as they are added to the bundled policy editions (np-8, np-9) by the data
-migrations 0002_edition_rules and 0004_contact_household_zone. Keys a county has already set are left alone."""
+migrations 0002_edition_rules and 0004_contact_household_zone. Keys a county has already set
+are left alone."""
 
 from typing import Any
 

@@ -54,7 +54,7 @@ from tongxin.tracing.services.chain import chain, notice
 from tongxin.tracing.services.checkins import import_file
 from tongxin.tracing.services.copresence import at_venue
 from tongxin.tracing.services.derive import derive_for_case
-from tongxin.tracing.services.followup import test_days
+from tongxin.tracing.services.followup import missed_counts, test_days
 from tongxin.tracing.services.listing import import_line_listing, import_venues
 from tongxin.tracing.services.management import reject_contacts
 from tongxin.tracing.services.reports import counts, mask_name, source_label
@@ -393,6 +393,13 @@ def contacts_page(request: HttpRequest) -> HttpResponse:
             "incident": incident,
             "rows": rows,
             "counts": counts(Management.objects.visible_to(request.user).filter(incident=incident)),
+            "missed": missed_counts(
+                Management.objects.visible_to(request.user)
+                .filter(incident=incident)
+                .confirmed()
+                .exclude(status__in=[ManagementStatus.RELEASED, ManagementStatus.BECAME_CASE])
+                .only("pk", "person_id", "test_dates")
+            ),
             "levels": Level.choices,
             "level": level,
             "statuses": [s for s in ManagementStatus.choices if s[0] != "candidate"],

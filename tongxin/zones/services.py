@@ -33,9 +33,9 @@ from tongxin.zones.models import (
     DesignationProposal,
     PositiveFinding,
     ProposalDismissal,
+    ProposalStatus,
     ZoneDesignation,
     ZoneEnd,
-    ProposalStatus,
     ancestor_paths,
 )
 
@@ -684,7 +684,9 @@ def propose_designation(
         return DesignationProposal.objects.pending().filter(incident=incident, place=place).first()
 
 
-def designation_proposals(incident: Incident, user: Any) -> list[tuple[DesignationProposal, zk.ZoneKind]]:
+def designation_proposals(
+    incident: Incident, user: Any
+) -> list[tuple[DesignationProposal, zk.ZoneKind]]:
     """The incident's pending proposals the user may see, each with its proposed kind."""
     edition = incident.policy_edition
     rows = (

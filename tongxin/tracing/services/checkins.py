@@ -22,6 +22,7 @@ import hashlib
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +43,10 @@ from tongxin.tracing.services.sheets import cell, parse_time, read_rows
 BATCH = 50_000
 LOOKUP_CHUNK = 5000  # values per IN (…) query (SQLite's variable limit, PostgreSQL's parser)
 CACHE_LIMIT = 2_000_000  # distinct raw values remembered per import before starting afresh
+# A batch with this many new ID numbers reads the registry's (type, blind index) → id once for
+# the rest of the import instead of asking for each batch's numbers (a county's registry is a
+# few hundred thousand people: tens of megabytes, read in a second or two).
+PRELOAD_AT = 10_000
 NAMESPACE = uuid.UUID("5f1f4b1e-8c52-4c1e-9b3a-7a6f0e0c11a1")
 _NS = NAMESPACE.bytes
 
@@ -173,6 +178,7 @@ class _Importer:
         self.people: dict[Any, _Who | None] = {}  # raw (type, number, phone) → person
         self.by_identity: dict[tuple[str, str], _Who] = {}
         self.times: dict[Any, tuple[str, float] | None] = {}  # raw → (local text, epoch)
+        self.residents: dict[tuple[str, str], int] | None = None  # preloaded, big imports
 
     # -- per distinct value ------------------------------------------------------------------
 
@@ -235,6 +241,17 @@ class _Importer:
         the others are the incident's outside persons, created when new."""
         docs = [w for w in whos if w.kind == "doc"]
         phones = [w for w in whos if w.kind == "phone"]
+        if self.residents is None and len(docs) >= PRELOAD_AT:
+            self.residents = {
+                (t, b): pk
+                for pk, t, b in Person.objects.exclude(document_bidx="")
+                .values_list("pk", "document_type", "document_bidx")
+                .iterator(chunk_size=50_000)
+            }
+        if self.residents is not None:
+            for w in docs:
+                w.person_id = self.residents.get((w.document_type, w.bidx))
+            docs = []
         for chunk in _chunks(docs):
             index = {(w.document_type, w.bidx): w for w in chunk}
             rows = Person.objects.filter(
@@ -293,38 +310,47 @@ class _Importer:
 
     # -- per batch ---------------------------------------------------------------------------
 
-    def batch(self, items: list[dict[str, Any]]) -> None:
-        summary = self.summary
-        summary.rows += len(items)
-        self._load_venues(items)
+    def parse(self, items: list[dict[str, Any]]) -> "_Parsed":
+        """The batch's rows checked, keyed and deduplicated: pure Python, no database (it runs
+        in a worker thread while the previous batch is being stored)."""
         venues, when, who_of = self.venues, self._when, self._who
         incident_id = self.incident.pk
-        staged: list[_Staged] = []
-        keys: set[str] = set()
+        out = _Parsed(rows=len(items))
+        staged, keys, reject = out.staged, set(), out.rejected.append
         for item in items:
             venue = venues.get(item.get("venue_code"))
             if venue is None:
-                summary.reject(item.get("_row"), "venue")
+                reject((item.get("_row"), "venue"))
                 continue
             entered = when(item.get("entered_at"))
             if entered is None:
-                summary.reject(item.get("_row"), "time")
+                reject((item.get("_row"), "time"))
                 continue
             raw_exit = item.get("exited_at")
             exited = when(raw_exit) if raw_exit not in (None, "") else None
             if exited is not None and exited[1] < entered[1]:
-                summary.reject(item.get("_row"), "exit")
+                reject((item.get("_row"), "exit"))
                 continue
             who = who_of(item)
             if who is None:
-                summary.reject(item.get("_row"), "identity")
+                reject((item.get("_row"), "identity"))
                 continue
             key = _key(incident_id, venue.code, who, f"{entered[1]:.0f}")
             if key in keys:
-                summary.duplicate += 1  # the same scan twice in one batch
+                out.duplicate += 1  # the same scan twice in one batch
                 continue
             keys.add(key)
             staged.append((venue, who, entered[0], exited[0] if exited else None, key))
+        return out
+
+    def store(self, parsed: "_Parsed") -> None:
+        """Resolve the batch's new people, then stage and insert its rows (one transaction)."""
+        summary = self.summary
+        summary.rows += parsed.rows
+        summary.duplicate += parsed.duplicate
+        for row, code in parsed.rejected:
+            summary.reject(row, code)
+        staged = parsed.staged
         with transaction.atomic():
             fresh = {id(w): w for _v, w, _e, _x, _k in staged if not w.resolved}
             if fresh:
@@ -335,6 +361,28 @@ class _Importer:
                 stored = _store_portable(self, staged)
         summary.stored += stored
         summary.duplicate += len(staged) - stored
+
+    def run(self, items: Iterable[dict[str, Any]], batch_size: int) -> None:
+        """Batch k+1 is parsed in a worker thread while batch k waits on the database (the
+        thread runs while this one waits on the socket): Python and PostgreSQL work at once."""
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="checkins") as pool:
+            pending: Future[_Parsed] | None = None
+            for batch in _batches(items, batch_size):
+                self._load_venues(batch)  # the database, in this thread
+                parsing = pool.submit(self.parse, batch)
+                if pending is not None:
+                    self.store(pending.result())
+                pending = parsing
+            if pending is not None:
+                self.store(pending.result())
+
+
+@dataclass(slots=True)
+class _Parsed:
+    rows: int
+    staged: list[_Staged] = field(default_factory=list)
+    rejected: list[tuple[Any, str]] = field(default_factory=list)
+    duplicate: int = 0
 
 
 def _chunks(items: list[_Who]) -> Iterator[list[_Who]]:
@@ -456,9 +504,7 @@ def import_rows(
             s.duplicate, s.stored = s.stored + s.duplicate, 0
             return s
     summary = ImportSummary()
-    importer = _Importer(incident, summary)
-    for batch in _batches(items, batch_size):
-        importer.batch(batch)
+    _Importer(incident, summary).run(items, batch_size)
     with transaction.atomic():
         if client_id:
             ImportBatch.objects.get_or_create(

@@ -3,9 +3,12 @@ and after an upgrade still stores once) and its counts do not depend on the batc
 
 import uuid
 
+import pytest
+
 from tongxin.factories import make_id_number
 from tongxin.tracing.factories import VenueFactory
 from tongxin.tracing.models import CheckIn, OutsidePerson
+from tongxin.tracing.services import checkins
 from tongxin.tracing.services.checkins import NAMESPACE, import_rows
 
 from .conftest import local
@@ -32,7 +35,10 @@ def test_the_row_key_is_the_uuid5_of_incident_venue_identity_and_entry(world):
     assert CheckIn.objects.get().row_key == expected
 
 
-def test_counts_and_outside_persons_do_not_depend_on_the_batch_size(world):
+@pytest.mark.parametrize("preload", [False, True], ids=["asked per batch", "registry preloaded"])
+def test_counts_and_outside_persons_do_not_depend_on_the_batch_size(world, monkeypatch, preload):
+    if preload:  # what a big import does: the registry's blind indexes read once
+        monkeypatch.setattr(checkins, "PRELOAD_AT", 1)
     VenueFactory(code="K2")
     zhang = world.one("1801")
     visitor = make_id_number(region="330802")
@@ -61,3 +67,4 @@ def test_counts_and_outside_persons_do_not_depend_on_the_batch_size(world):
     # The visitor, seen in three batches, is one outside person with both scans.
     assert OutsidePerson.objects.count() == 1
     assert CheckIn.objects.filter(outside_person__isnull=False).count() == 2
+    assert CheckIn.objects.filter(person=zhang).count() == 1
