@@ -253,13 +253,13 @@ class _Importer:
                 w.person_id = self.residents.get((w.document_type, w.bidx))
             docs = []
         for chunk in _chunks(docs):
-            index = {(w.document_type, w.bidx): w for w in chunk}
+            by_doc = {(w.document_type, w.bidx): w for w in chunk}
             rows = Person.objects.filter(
-                document_type__in={t for t, _b in index}, document_bidx__in={b for _t, b in index}
+                document_type__in={t for t, _b in by_doc}, document_bidx__in={b for _t, b in by_doc}
             ).values_list("pk", "document_type", "document_bidx")
             for pk, doc_type, bidx in rows:
-                if (w := index.get((doc_type, bidx))) is not None:
-                    w.person_id = pk
+                if (found := by_doc.get((doc_type, bidx))) is not None:
+                    found.person_id = pk
         for chunk in _chunks(phones):
             index = {w.bidx: w for w in chunk}
             owners: dict[str, list[int]] = {}

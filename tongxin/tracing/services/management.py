@@ -190,7 +190,8 @@ def propose_household_zone(management: Management, at: dt.datetime | None = None
     """A confirmed contact of a level the edition names (tracing.contact_household_zone) has
     their household proposed to the zone team for the edition's zone kind — a proposal they
     decide on, never a designation. The reason names the level only, never the case."""
-    if management.household_id is None or not management.level:
+    household = management.household
+    if household is None or not management.level:
         return
     rule = management.incident.policy_edition.rule("tracing", "contact_household_zone") or {}
     if management.level not in rule.get("levels", []) or not rule.get("kind"):
@@ -200,7 +201,7 @@ def propose_household_zone(management: Management, at: dt.datetime | None = None
     try:
         propose_designation(
             management.incident,
-            management.household,
+            household,
             rule["kind"],
             reason=_("密接所在户"),
             source="tracing",
