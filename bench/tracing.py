@@ -13,10 +13,11 @@ households, encrypted ID numbers with blind index, as the importer writes them) 
 residents, 10% by 20,000 people from other counties; 70% with an exit time). Then, timed:
 
 1. **Import.** `tracing.services.checkins.import_rows` over the file, streamed (the engine of
-   `tongxin tracing import-checkins`): every row's ID number validated and hashed, matched to
-   the registry by blind index, outside persons created, idempotency keys, COPY into a
-   temporary table and `INSERT … ON CONFLICT DO NOTHING`. Then the first 100,000 rows again
-   (all duplicates).
+   `tongxin tracing import-checkins`): each distinct ID number validated and hashed once,
+   matched to the registry by blind index, outside persons created, idempotency keys, COPY
+   into a temporary staging table and one `INSERT … SELECT … ON CONFLICT DO NOTHING` per
+   batch. Then the first 100,000 rows again (all duplicates), and the file readers alone:
+   the first million CSV rows through `sheets.read_rows`, and 200,000 of them as an .xlsx.
 2. **COPY baseline.** The stored rows, COPYed into an empty table made
    `LIKE tracing_checkin INCLUDING ALL`: what PostgreSQL itself takes on this machine.
 3. **Co-presence.** `copresence.at_venue` for a busy venue and a 2-hour window: cold once,
