@@ -71,3 +71,13 @@ def test_a_grid_outside_the_household_cannot_decide_it(world):
     assert response.status_code in (403, 404)
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.PENDING
+
+
+def test_the_proposals_are_purged_with_the_incidents_personal_data(world):
+    from tongxin.zones.retention import purge
+
+    _confirmed(world)
+    assert purge(world.incident, dry_run=True)["designation_proposals"] == 1
+    assert DesignationProposal.objects.count() == 1
+    purge(world.incident, dry_run=False)
+    assert not DesignationProposal.objects.exists()
