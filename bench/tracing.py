@@ -13,10 +13,11 @@ households, encrypted ID numbers with blind index, as the importer writes them) 
 residents, 10% by 20,000 people from other counties; 70% with an exit time). Then, timed:
 
 1. **Import.** `tracing.services.checkins.import_rows` over the file, streamed (the engine of
-   `tongxin tracing import-checkins`): every row's ID number validated and hashed, matched to
-   the registry by blind index, outside persons created, idempotency keys, COPY into a
-   temporary table and `INSERT … ON CONFLICT DO NOTHING`. Then the first 100,000 rows again
-   (all duplicates).
+   `tongxin tracing import-checkins`): each distinct ID number validated and hashed once,
+   matched to the registry by blind index, outside persons created, idempotency keys, COPY
+   into a temporary staging table and one `INSERT … SELECT … ON CONFLICT DO NOTHING` per
+   batch. Then the first 100,000 rows again (all duplicates), and the file readers alone:
+   the first million CSV rows through `sheets.read_rows`, and 200,000 of them as an .xlsx.
 2. **COPY baseline.** The stored rows, COPYed into an empty table made
    `LIKE tracing_checkin INCLUDING ALL`: what PostgreSQL itself takes on this machine.
 3. **Co-presence.** `copresence.at_venue` for a busy venue and a 2-hour window: cold once,
@@ -222,26 +223,32 @@ def write_checkins(args: argparse.Namespace, start: dt.datetime) -> Path:
     ]
     import bisect
 
+    # Every ID number and every minute's text once (ten million rows of strftime and check
+    # digits would take longer than the import being measured).
+    residents = [id_number(i) for i in range(args.people)]
+    codes = [f"V{v:05d}" for v in range(args.venues)]
+    base = start.replace(tzinfo=None) + dt.timedelta(hours=8)
+    minutes = [
+        (base + dt.timedelta(minutes=m)).strftime("%Y-%m-%d %H:%M:%S")
+        for m in range((DAYS + 1) * 24 * 60)
+    ]
+    rnd, randrange, people = rng.random, rng.randrange, args.people
     with path.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(["场所码", "证件号码", "扫码时间", "离开时间"])
-        base = start.replace(tzinfo=None) + dt.timedelta(hours=8)
-        for _ in range(args.checkins):
-            v = bisect.bisect(cum, rng.random() * total)
-            who = (
-                outsiders[rng.randrange(OUTSIDERS)]
-                if rng.random() < 0.1
-                else id_number(rng.randrange(args.people))
-            )
-            at = base + dt.timedelta(
-                days=rng.randrange(DAYS), minutes=rng.randrange(7 * 60, 22 * 60)
-            )
-            exit_ = (
-                (at + dt.timedelta(minutes=rng.randrange(5, 120))).strftime("%Y-%m-%d %H:%M:%S")
-                if rng.random() < 0.7
-                else ""
-            )
-            w.writerow([f"V{v:05d}", who, at.strftime("%Y-%m-%d %H:%M:%S"), exit_])
+        left = args.checkins
+        while left:
+            chunk = []
+            for _ in range(min(left, 100_000)):
+                v = bisect.bisect(cum, rnd() * total)
+                who = (
+                    outsiders[randrange(OUTSIDERS)] if rnd() < 0.1 else residents[randrange(people)]
+                )
+                at = randrange(DAYS) * 1440 + randrange(7 * 60, 22 * 60)
+                exit_ = minutes[at + randrange(5, 120)] if rnd() < 0.7 else ""
+                chunk.append((codes[v], who, minutes[at], exit_))
+            w.writerows(chunk)
+            left -= len(chunk)
     return path
 
 
@@ -269,14 +276,49 @@ def cpu() -> float:
     return t.user + t.system
 
 
+def reading(path: Path, rows: int) -> dict[str, Any]:
+    """The file readers alone (what `import_file` adds before the engine): the first `rows`
+    rows of the CSV through `sheets.read_rows`, and the same rows as an .xlsx (openpyxl,
+    read-only mode) — rows per second of reading, nothing stored."""
+    import io
+
+    import openpyxl
+
+    from tongxin.tracing.services.checkins import SYNONYMS
+    from tongxin.tracing.services.sheets import read_rows
+
+    with path.open("rb") as f:
+        data = b"".join(f.readline() for _ in range(rows + 1))
+    w0, c0 = time.monotonic(), cpu()
+    n = sum(1 for _ in read_rows(data, "x.csv", SYNONYMS, ("venue_code", "entered_at")))
+    csv_s, csv_cpu = time.monotonic() - w0, cpu() - c0
+    xrows = min(rows, 200_000)
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet()
+    with path.open(encoding="utf-8", newline="") as f:
+        for i, row in enumerate(csv.reader(f)):
+            if i > xrows:
+                break
+            sheet.append(row)
+    buf = io.BytesIO()
+    book.save(buf)
+    w0, c0 = time.monotonic(), cpu()
+    xn = sum(1 for _ in read_rows(buf.getvalue(), "x.xlsx", SYNONYMS, ("venue_code", "entered_at")))
+    xlsx_s, xlsx_cpu = time.monotonic() - w0, cpu() - c0
+    return {"csv_rows": n, "csv_seconds": csv_s, "csv_cpu": csv_cpu, "xlsx_rows": xn,
+            "xlsx_seconds": xlsx_s, "xlsx_cpu": xlsx_cpu, "xlsx_mb": len(buf.getvalue()) / 1e6}  # fmt: skip
+
+
 def run_import(incident: Any, path: Path) -> dict[str, Any]:
     from django.db import connection
 
     from tongxin.tracing.services.checkins import import_rows
 
+    load0 = os.getloadavg()[0]
     w0, c0 = time.monotonic(), cpu()
     summary = import_rows(incident, stream(path), name=path.name)
     wall, used = time.monotonic() - w0, cpu() - c0
+    load1 = os.getloadavg()[0]
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE tracing_checkin")
     w1 = time.monotonic()
@@ -284,6 +326,7 @@ def run_import(incident: Any, path: Path) -> dict[str, Any]:
     again = import_rows(incident, stream(path, 100_000), name=path.name)
     rewall, recpu = time.monotonic() - w1, cpu() - c1
     return {"summary": summary.as_dict(), "seconds": wall, "cpu": used, "rate": summary.rows / wall,
+            "load": [load0, load1],
             "again": again.as_dict(), "again_seconds": rewall, "again_cpu": recpu}  # fmt: skip
 
 
@@ -302,6 +345,7 @@ def copy_baseline() -> dict[str, Any]:
                 f.write(data)
         cursor.execute("SELECT count(*) FROM tracing_checkin")
         rows = cursor.fetchone()[0]
+        load0 = os.getloadavg()[0]
         t0 = time.monotonic()
         with (
             buf.open("rb") as f,
@@ -312,7 +356,8 @@ def copy_baseline() -> dict[str, Any]:
         seconds = time.monotonic() - t0
         cursor.execute("DROP TABLE bench_checkin_copy")
     buf.unlink()
-    return {"rows": rows, "seconds": seconds, "rate": rows / seconds}
+    return {"rows": rows, "seconds": seconds, "rate": rows / seconds,
+            "load": [load0, os.getloadavg()[0]]}  # fmt: skip
 
 
 def busy_windows(n: int) -> list[tuple[int, dt.datetime, dt.datetime]]:
@@ -456,7 +501,23 @@ def write_docs(
 ) -> str:
     s = imp["summary"]
     cpu_note = f", {imp['cpu']:.1f} s CPU in Python" if imp.get("cpu") else ""
+    if imp.get("load"):
+        cpu_note += f"; load average {imp['load'][0]:.1f} → {imp['load'][1]:.1f}"
+    copy_load = (
+        f"; load average {copy['load'][0]:.1f} → {copy['load'][1]:.1f}" if copy.get("load") else ""
+    )
     fresh_row = ""
+    read_rows_md = ""
+    if imp.get("reading"):
+        r = imp["reading"]
+        read_rows_md = (
+            f"| reading the CSV alone (`sheets.read_rows`, first {r['csv_rows']:,} rows, nothing "
+            f"stored) | — | {r['csv_rows'] / r['csv_seconds']:,.0f} rows/s ({r['csv_seconds']:.1f} s "
+            f"wall, {r['csv_cpu']:.1f} s CPU) |\n"
+            f"| reading the same rows as .xlsx (openpyxl read-only, {r['xlsx_rows']:,} rows, "
+            f"{r['xlsx_mb']:.0f} MB) | — | {r['xlsx_rows'] / r['xlsx_seconds']:,.0f} rows/s "
+            f"({r['xlsx_seconds']:.1f} s wall, {r['xlsx_cpu']:.1f} s CPU) |\n"
+        )
     if imp.get("fresh"):
         f = imp["fresh"]
         fresh_row = (
@@ -476,7 +537,7 @@ on {where}. The machine is shared by several engineers' test runs: wall times ar
 | what | target | measured |
 |---|---|---|
 | check-in import, {s["rows"]:,} rows ({s["stored"]:,} stored, {s["duplicate"]:,} duplicate, {s["unmatched"]:,} unmatched, {s["rejected"]:,} rejected) | ≥ 50,000 rows/s | **{imp["rate"]:,.0f} rows/s** ({imp["seconds"]:.1f} s wall{cpu_note}) |
-{fresh_row}| raw `COPY` of the table's {copy["rows"]:,} stored rows into `LIKE tracing_checkin INCLUDING ALL` | (baseline) | {copy["rate"]:,.0f} rows/s ({copy["seconds"]:.1f} s): the import runs at **{imp["rate"] / copy["rate"]:.0%}** of COPY |
+{read_rows_md}{fresh_row}| raw `COPY` of the table's {copy["rows"]:,} stored rows into `LIKE tracing_checkin INCLUDING ALL` | (baseline) | {copy["rate"]:,.0f} rows/s ({copy["seconds"]:.1f} s{copy_load}): the import runs at **{imp["rate"] / copy["rate"]:.0%}** of COPY |
 | the first 100,000 rows imported again | stores nothing | {imp["again"]["stored"]} stored, {imp["again"]["duplicate"]:,} duplicate in {imp["again_seconds"]:.1f} s wall, {imp["again_cpu"]:.1f} s CPU in Python ({100_000 / imp["again_cpu"]:,.0f} rows per CPU-second: parsing, hashing, matching and the key check) |
 | co-presence, one venue, 2-hour window, ≥ 15 min | < 100 ms | **{cop["median_ms"]:.1f} ms** median over 20 busy venues (max {cop["max_ms"]:.1f} ms, cold {cop["cold_ms"]:.1f} ms, {cop["people"]} people in the busiest) |
 | derive every candidate of a case with {der["stays"]} stays | < 1 s | **{der["seconds"] * 1000:.0f} ms** ({der["candidates"]} candidates stored) |
@@ -577,6 +638,8 @@ def main() -> None:
             path = write_checkins(args, info["start"])
             say("import …")
             imp = run_import(info["incident"], path)
+            say("reading the file alone …")
+            imp["reading"] = reading(path, min(args.checkins, 1_000_000))
             saved.write_text(json.dumps(imp))
         say(f"  {imp['summary']} in {imp['seconds']:.1f} s: {imp['rate']:,.0f} rows/s")
         say("COPY baseline …")

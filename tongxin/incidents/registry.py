@@ -63,6 +63,31 @@ def purge_handlers() -> dict[str, PurgeHandler]:
     return dict(_purgers)
 
 
+# --- tests expected of people outside the rounds ---------------------------------------------
+
+
+class ExpectedTestsProvider(Protocol):
+    def __call__(
+        self, incident: "Incident", *, area: "Place", on: dt.date, user: Any
+    ) -> list[dict[str, Any]]: ...
+
+
+_expected_tests: dict[str, ExpectedTestsProvider] = {}
+
+
+def register_expected_tests(module: str, provider: ExpectedTestsProvider) -> None:
+    """Register who a module expects to be tested on a day, beyond the mass-testing rounds
+    (tracing: contacts on their management's test days). The provider answers, for the people
+    under `area` the user may see, dicts with person_id, name, document_masked, household_id,
+    household, reason (what the grid is told: never who the case is), done (sampled that day)
+    and missed (earlier test days passed without a sample). Coverage pages show them."""
+    _register(_expected_tests, module, provider)
+
+
+def expected_tests_providers() -> dict[str, ExpectedTestsProvider]:
+    return dict(_expected_tests)
+
+
 # --- standing rules: personal data not tied to an incident ---------------------------------
 
 

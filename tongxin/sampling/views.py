@@ -338,12 +338,15 @@ def untested_page(request: HttpRequest, round_id: int, place_id: int) -> HttpRes
     place = _place(request, place_id)
     assert place is not None
     rows = coverage.untested(test_round, place, user=request.user)
+    managed = coverage.expected_elsewhere(test_round, place, user=request.user)
     return render(
         request,
         "sampling/untested.html",
         {
             "round": test_round,
             "place": place,
+            "managed": managed,
+            "managed_untested": sum(1 for r in managed if not r["done"]),
             "households": coverage.untested_by_household(rows),
             "count": len(rows),
             "limit": coverage.UNTESTED_LIMIT,

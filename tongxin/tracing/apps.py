@@ -8,9 +8,15 @@ class TracingConfig(AppConfig):
     verbose_name = _("流调")
 
     def ready(self) -> None:
-        from tongxin.incidents.registry import register_figures, register_purge
+        from tongxin.incidents.registry import (
+            register_expected_tests,
+            register_figures,
+            register_purge,
+        )
         from tongxin.tracing.services.figures import figures
+        from tongxin.tracing.services.followup import expected_tests
         from tongxin.tracing.services.purge import purge
 
         register_figures("tracing", figures)
         register_purge("tracing", purge)
+        register_expected_tests("tracing", expected_tests)

@@ -1,5 +1,6 @@
 """Tracing's rules as they are added to the bundled policy editions (np-8, np-9) by the data
-migration 0002_edition_rules. Keys a county has already set are left alone."""
+migrations 0002_edition_rules and 0004_contact_household_zone. Keys a county has already set
+are left alone."""
 
 from typing import Any
 
@@ -32,6 +33,7 @@ RULES = {
             },
             "deadlines_hours": {"core_information": 4, "report": 24},
             "default_stay_minutes": _STAYS,
+            "contact_household_zone": {"levels": ["close"], "kind": "controlled"},
         },
         "companion": {"measure": "testing", "days": 3, "test_days": [1, 2]},
         "general_contact": {"measure": "monitoring", "days": 0, "test_days": []},
@@ -52,6 +54,7 @@ RULES = {
             },
             "deadlines_hours": {"core_information": 4, "report": 24},
             "default_stay_minutes": _STAYS,
+            "contact_household_zone": {"levels": ["close"], "kind": "medium"},
         },
         "companion": {"measure": "testing", "days": 3, "test_days": [1, 2]},
         "general_contact": {"measure": "monitoring", "days": 0, "test_days": []},

@@ -250,12 +250,23 @@ class CheckIn(models.Model):
     venue kind's default stay in the incident's edition. Bulk-written: not audited per row."""
 
     # The composite indexes below serve these keys; no separate index per foreign key (each
-    # index is paid for by every one of ten million inserts).
+    # index is paid for by every one of ten million inserts). No foreign-key constraint in the
+    # database either (db_constraint=False): the importer writes only ids it has just resolved,
+    # and checking four keys per row at commit took about as long as the insert itself.
+    # Django's PROTECT still refuses to delete a venue, person or incident with check-ins.
     incident = models.ForeignKey(
-        "incidents.Incident", on_delete=models.PROTECT, related_name="+", db_index=False
+        "incidents.Incident",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     venue = models.ForeignKey(
-        Venue, on_delete=models.PROTECT, related_name="checkins", db_index=False
+        Venue,
+        on_delete=models.PROTECT,
+        related_name="checkins",
+        db_index=False,
+        db_constraint=False,
     )
     person = models.ForeignKey(
         "people.Person",
@@ -264,6 +275,7 @@ class CheckIn(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     outside_person = models.ForeignKey(
         OutsidePerson,
@@ -272,6 +284,7 @@ class CheckIn(models.Model):
         on_delete=models.PROTECT,
         related_name="checkins",
         db_index=False,
+        db_constraint=False,
     )
     entered_at = models.DateTimeField(_("进入时间"))
     exited_at = models.DateTimeField(_("离开时间"), null=True, blank=True)

@@ -52,9 +52,9 @@ from tongxin.tracing.services.cases import (
 )
 from tongxin.tracing.services.chain import chain, notice
 from tongxin.tracing.services.checkins import import_file
-from tongxin.tracing.services.copresence import at_venue
+from tongxin.tracing.services.copresence import at_venue, overlapping_person
 from tongxin.tracing.services.derive import derive_for_case
-from tongxin.tracing.services.followup import test_days
+from tongxin.tracing.services.followup import missed_counts, test_days
 from tongxin.tracing.services.listing import import_line_listing, import_venues
 from tongxin.tracing.services.management import reject_contacts
 from tongxin.tracing.services.reports import counts, mask_name, source_label
@@ -393,6 +393,13 @@ def contacts_page(request: HttpRequest) -> HttpResponse:
             "incident": incident,
             "rows": rows,
             "counts": counts(Management.objects.visible_to(request.user).filter(incident=incident)),
+            "missed": missed_counts(
+                Management.objects.visible_to(request.user)
+                .filter(incident=incident)
+                .confirmed()
+                .exclude(status__in=[ManagementStatus.RELEASED, ManagementStatus.BECAME_CASE])
+                .only("pk", "person_id", "test_dates")
+            ),
             "levels": Level.choices,
             "level": level,
             "statuses": [s for s in ManagementStatus.choices if s[0] != "candidate"],
@@ -483,27 +490,57 @@ def venues_page(request: HttpRequest) -> HttpResponse:
 
 @page(Perm.VIEW_CASES)
 def copresence_page(request: HttpRequest) -> HttpResponse:
+    """Co-presence as a tool of its own: who was at venue V between t1 and t2 (for at least N
+    minutes), or who overlapped a case's own check-ins in that window."""
     venue = None
+    case = None
     people = None
-    form = {k: request.GET.get(k, "") for k in ("venue", "from", "to", "min")}
-    if form["venue"]:
-        venue = Venue.objects.visible_to(request.user).filter(code=form["venue"]).first()
+    form = {k: request.GET.get(k, "") for k in ("venue", "case", "from", "to", "min")}
+    if form["venue"] or form["case"]:
+        incident = _incident(request)
         start, end = parse_time(form["from"]), parse_time(form["to"])
-        if venue is None or start is None or end is None or end <= start:
-            flash.error(request, _("请填写有效的场所码和时间段"))
+        minutes = int(form["min"]) if form["min"].isdigit() else 0
+        if form["case"]:
+            number = form["case"].strip().removeprefix("病例")
+            case = (
+                Case.objects.visible_to(request.user)
+                .of(incident)
+                .filter(number=int(number))
+                .first()
+                if number.isdigit()
+                else None
+            )
         else:
-            minutes = int(form["min"]) if form["min"].isdigit() else 0
-            people = at_venue(_incident(request), venue, start, end, minutes)
+            venue = Venue.objects.visible_to(request.user).filter(code=form["venue"]).first()
+        if (venue is None and case is None) or start is None or end is None or end <= start:
+            flash.error(request, _("请填写有效的场所码或病例编号和时间段"))
+        else:
+            if case is not None:
+                people = overlapping_person(
+                    incident,
+                    person_id=case.person_id,
+                    outside_person_id=case.outside_person_id,
+                    start=start,
+                    end=end,
+                    min_minutes=minutes,
+                )
+            else:
+                assert venue is not None
+                people = at_venue(incident, venue, start, end, minutes)
             for p in people:
                 p.name = mask_name(p.name)
+            what = case.label if case is not None else venue.code if venue else ""
             record(
                 AuditAction.VIEW,
                 target_type="tracing.checkin",
-                label=f"时空交集 {venue.code} ×{len(people)}",
-                detail={"venue": venue.code, "rows": len(people)},
-            )
+                label=f"时空交集 {what} ×{len(people)}",
+                detail={"venue": venue.code if venue else "", "case": case.pk if case else None,
+                        "rows": len(people)},
+            )  # fmt: skip
     return render(
-        request, "tracing/copresence.html", {"form": form, "venue": venue, "people": people}
+        request,
+        "tracing/copresence.html",
+        {"form": form, "venue": venue, "case": case, "people": people},
     )
 
 

@@ -283,3 +283,75 @@ class ProposalDismissal(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.designation} {self.dismissed_at:%Y-%m-%d %H:%M}"
+
+
+class DesignationProposalQuerySet(models.QuerySet["DesignationProposal"]):
+    def visible_to(self, user: Any) -> "DesignationProposalQuerySet":
+        from tongxin.accounts.jurisdiction import jurisdiction_of
+
+        # A proposed household says where a contact lives: only inside the jurisdiction.
+        return self.filter(jurisdiction_of(user).q("place__path"))
+
+    def pending(self) -> "DesignationProposalQuerySet":
+        return self.filter(status=ProposalStatus.PENDING)
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("待决定")
+    ACCEPTED = "accepted", _("已划定")
+    DISMISSED = "dismissed", _("不予划定")
+
+
+class DesignationProposal(AuditedModel):
+    """Another module proposes a place for a zone (tracing: a confirmed 密接's household); the
+    zone team decides. It carries the reason only — never who the case or contact is."""
+
+    incident = models.ForeignKey(
+        "incidents.Incident",
+        verbose_name=_("响应事件"),
+        on_delete=models.PROTECT,
+        related_name="designation_proposals",
+    )
+    place = models.ForeignKey(
+        "places.Place", verbose_name=_("地点"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("建议区域类型"), max_length=40)
+    reason = models.CharField(_("理由"), max_length=200)
+    source = models.CharField(_("来源"), max_length=40)
+    proposed_at = models.DateTimeField(_("提出时间"))
+    status = models.CharField(
+        _("状态"), max_length=12, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
+    )
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("决定人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    designation = models.ForeignKey(
+        ZoneDesignation,
+        verbose_name=_("区域划定"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    objects = DesignationProposalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("划定建议")
+        verbose_name_plural = _("划定建议")
+        ordering = ["proposed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "place"],
+                condition=Q(status="pending"),
+                name="zone_one_pending_proposal_per_place",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.place} {self.kind}"

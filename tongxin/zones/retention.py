@@ -1,6 +1,8 @@
 """Zones keep no names, but a positive finding at a household (with its source reference)
 points at the people living there. Once due, the finding moves up to its estate and loses
-its reference: zone histories and counts of positives per estate stay."""
+its reference: zone histories and counts of positives per estate stay. Designation proposals
+(a household proposed because a 密接 lives there) are removed: the zone history keeps what was
+designated."""
 
 from django.db.models import Q
 
@@ -8,7 +10,7 @@ from tongxin.audit.services import scrub_events, target_type_of
 from tongxin.incidents.models import Incident
 from tongxin.incidents.purging import anonymise
 from tongxin.places.models import KIND_DEPTH, Place, PlaceKind
-from tongxin.zones.models import PositiveFinding
+from tongxin.zones.models import DesignationProposal, PositiveFinding
 
 
 def purge(incident: Incident, *, dry_run: bool) -> dict[str, int]:
@@ -25,6 +27,12 @@ def purge(incident: Incident, *, dry_run: bool) -> dict[str, int]:
                 moved.append(finding.pk)
         # The trail of each finding named its household; it keeps the fact, not the place.
         scrub_events(target_type_of(PositiveFinding), moved)
+    proposals = DesignationProposal.objects.filter(incident=incident)
+    counts["designation_proposals"] = proposals.count()
+    if not dry_run and counts["designation_proposals"]:
+        ids = list(proposals.values_list("pk", flat=True))
+        proposals.delete()
+        scrub_events(target_type_of(DesignationProposal), ids)
     counts["finding_references"] = anonymise(
         findings.filter(~Q(reference="") | ~Q(source="")),
         {"reference": "", "source": ""},

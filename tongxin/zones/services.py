@@ -30,8 +30,10 @@ from tongxin.units.models import Unit, UnitAssignment
 from tongxin.zones import kinds as zk
 from tongxin.zones.models import (
     AreaTestRound,
+    DesignationProposal,
     PositiveFinding,
     ProposalDismissal,
+    ProposalStatus,
     ZoneDesignation,
     ZoneEnd,
     ancestor_paths,
@@ -642,6 +644,100 @@ def dismiss_proposal(
         dismissed_by=_decider(decided_by),
         note=note.strip(),
     )
+
+
+# --- designation proposals from other modules -----------------------------------------------
+
+
+def propose_designation(
+    incident: Incident,
+    place: Place,
+    kind_code: str,
+    *,
+    reason: str,
+    source: str,
+    at: dt.datetime | None = None,
+) -> DesignationProposal | None:
+    """Propose a place for a zone of the incident's edition; a person decides
+    (accept_designation_proposal / dismiss_designation_proposal). Nothing is proposed for a
+    place already as restricted or more by a zone in force on it or above it, or with a
+    proposal already pending (that one is returned)."""
+    at = _now(at)
+    kind = _kind(incident, kind_code)
+    current = effective_zone(place, at, incident=incident)
+    if current is not None and current.rank >= kind.rank:
+        return None
+    pending = DesignationProposal.objects.pending().filter(incident=incident, place=place).first()
+    if pending is not None:
+        return pending
+    try:
+        with transaction.atomic():
+            return DesignationProposal.objects.create(
+                incident=incident,
+                place=place,
+                kind=kind.code,
+                reason=_reason(reason),
+                source=source,
+                proposed_at=at,
+            )
+    except IntegrityError:  # proposed at the same moment by another request
+        return DesignationProposal.objects.pending().filter(incident=incident, place=place).first()
+
+
+def designation_proposals(
+    incident: Incident, user: Any
+) -> list[tuple[DesignationProposal, zk.ZoneKind]]:
+    """The incident's pending proposals the user may see, each with its proposed kind."""
+    edition = incident.policy_edition
+    rows = (
+        DesignationProposal.objects.visible_to(user)
+        .pending()
+        .filter(incident=incident)
+        .select_related("place")
+    )
+    return [(p, zk.resolve(edition, p.kind, 0)) for p in rows]
+
+
+def _decide(proposal: DesignationProposal) -> DesignationProposal:
+    locked = DesignationProposal.objects.select_for_update().get(pk=proposal.pk)
+    if locked.status != ProposalStatus.PENDING:
+        raise ZoneError(_("该建议已经处理过"))
+    return locked
+
+
+def accept_designation_proposal(
+    proposal: DesignationProposal, *, decided_by: Any = None, at: dt.datetime | None = None
+) -> ZoneDesignation:
+    """Designate the proposed place the proposed zone, from `at`."""
+    at = _now(at)
+    with transaction.atomic():
+        proposal = _decide(proposal)
+        designation = designate_zone(
+            proposal.place,
+            proposal.kind,
+            proposal.incident,
+            at=at,
+            reason=proposal.reason,
+            decided_by=decided_by,
+        )
+        proposal.status = ProposalStatus.ACCEPTED
+        proposal.designation = designation
+        proposal.decided_at = at
+        proposal.decided_by = _decider(decided_by)
+        proposal.save(update_fields=["status", "designation", "decided_at", "decided_by"])
+    return designation
+
+
+def dismiss_designation_proposal(
+    proposal: DesignationProposal, *, decided_by: Any = None, at: dt.datetime | None = None
+) -> DesignationProposal:
+    with transaction.atomic():
+        proposal = _decide(proposal)
+        proposal.status = ProposalStatus.DISMISSED
+        proposal.decided_at = _now(at)
+        proposal.decided_by = _decider(decided_by)
+        proposal.save(update_fields=["status", "decided_at", "decided_by"])
+    return proposal
 
 
 # --- who lives there ------------------------------------------------------------------------

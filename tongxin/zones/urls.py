@@ -12,5 +12,7 @@ urlpatterns = [
     path("<int:pk>/lift/", views.lift, name="lift"),
     path("<int:pk>/accept/", views.accept, name="accept"),
     path("<int:pk>/dismiss/", views.dismiss, name="dismiss"),
+    path("proposals/<int:pk>/accept/", views.accept_designation, name="accept_designation"),
+    path("proposals/<int:pk>/dismiss/", views.dismiss_designation, name="dismiss_designation"),
     path("<int:pk>/rounds/", views.record_round, name="record_round"),
 ]

@@ -30,7 +30,12 @@ from tongxin.web.decorators import page
 from tongxin.zones import kinds as zk
 from tongxin.zones import services
 from tongxin.zones.forms import AcceptForm, AreaRoundForm, DesignateForm, DismissForm, LiftForm
-from tongxin.zones.models import AreaTestRound, PositiveFinding, ZoneDesignation
+from tongxin.zones.models import (
+    AreaTestRound,
+    DesignationProposal,
+    PositiveFinding,
+    ZoneDesignation,
+)
 from tongxin.zones.services import ZoneError, can_manage_zones, kind_of
 
 
@@ -96,8 +101,9 @@ def zone_list(request: HttpRequest) -> HttpResponse:
     incident = _incident(request)
     at = _at(request)
     context = _common(request, incident)
-    context.update({"at": at, "rows": [], "proposals": []})
+    context.update({"at": at, "rows": [], "proposals": [], "designation_proposals": []})
     if incident is not None:
+        context["designation_proposals"] = services.designation_proposals(incident, user)
         moment = at or timezone.now()
         designations = list(
             ZoneDesignation.objects.visible_to(user)
@@ -348,6 +354,47 @@ def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("已暂不解除；有新的全域核酸阴性结果后会再次提示"))
     return _back(request) or redirect("zones:detail", pk=designation.pk)
+
+
+def _designation_proposal(request: HttpRequest, pk: int) -> DesignationProposal:
+    return get_object_or_404(
+        DesignationProposal.objects.visible_to(request.user).select_related(
+            "place", "incident__policy_edition"
+        ),
+        pk=pk,
+    )
+
+
+@require_POST
+@page(Perm.VIEW_PLACES)
+def accept_designation(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manager(request)
+    proposal = _designation_proposal(request, pk)
+    try:
+        designation = services.accept_designation_proposal(proposal, decided_by=request.user)
+    except ZoneError as exc:
+        messages.error(request, str(exc))
+        return _back(request) or redirect("zones:list")
+    messages.success(
+        request,
+        _("已将 %(place)s 划定为%(zone)s")
+        % {"place": designation.place, "zone": kind_of(designation).name},
+    )
+    return _back(request) or redirect("zones:detail", pk=designation.pk)
+
+
+@require_POST
+@page(Perm.VIEW_PLACES)
+def dismiss_designation(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manager(request)
+    proposal = _designation_proposal(request, pk)
+    try:
+        services.dismiss_designation_proposal(proposal, decided_by=request.user)
+    except ZoneError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已不予划定 %(place)s") % {"place": proposal.place})
+    return _back(request) or redirect("zones:list")
 
 
 @require_POST

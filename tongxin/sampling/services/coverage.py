@@ -505,6 +505,21 @@ def untested(
     ]
 
 
+def expected_elsewhere(
+    test_round: TestRound, place: Place, *, user: Any = None, on: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """People under `place` other modules expect to be tested on `on` (today by default) beyond
+    the round — tracing's contacts on their test days — each with whether they were sampled
+    that day and how many earlier test days they missed (incidents.registry providers)."""
+    from tongxin.incidents.registry import expected_tests_providers
+
+    on = on or timezone.localdate()
+    rows: list[dict[str, Any]] = []
+    for provider in expected_tests_providers().values():
+        rows += provider(test_round.incident, area=place, on=on, user=user)
+    return rows
+
+
 def untested_by_household(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The untested list grouped by household, for pages."""
     grouped: dict[int, dict[str, Any]] = {}

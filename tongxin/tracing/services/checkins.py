@@ -4,14 +4,25 @@ Each row is keyed by the incident, venue code, the person's blind index and the 
 the same file (or an overlapping export) twice stores each scan once. People are matched to the
 registry by blind index; everyone else is kept as an outside person — no row is dropped for
 being unknown. A stay without an exit time lasts its venue kind's default from the edition.
-Rows are written a batch at a time; on PostgreSQL through COPY into a temporary table and one
-INSERT … ON CONFLICT DO NOTHING, elsewhere through bulk inserts.
+
+The work is set-based, a batch at a time. Python does per row only what must happen in Python
+and is cheap (a dictionary lookup of the venue code, of the raw ID number/phone and of the raw
+time, and the row's key); everything that costs per *distinct* value — validating an ID number,
+its HMAC blind index, finding the resident or outside person — is done once per distinct value
+in the import, and for the batch's new people with a few `IN` queries. The rows then go into a
+staging table (PostgreSQL: COPY into a temporary table; SQLite: one executemany), and one
+`INSERT … SELECT … ON CONFLICT (row_key) DO NOTHING` stores the new ones (on PostgreSQL the
+stay's end — the exit, or the entry plus the kind's default, capped by the edition's longest
+stay — and the time zone are computed in that statement).
 """
 
+import contextlib
 import datetime as dt
+import hashlib
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,8 +40,15 @@ from tongxin.tracing.models import CheckIn, ImportBatch, OutsidePerson, Venue, V
 from tongxin.tracing.services.rules import default_stay_minutes, max_stay, stay_minutes_for
 from tongxin.tracing.services.sheets import cell, parse_time, read_rows
 
-BATCH = 5000
+BATCH = 50_000
+LOOKUP_CHUNK = 5000  # values per IN (…) query (SQLite's variable limit, PostgreSQL's parser)
+CACHE_LIMIT = 2_000_000  # distinct raw values remembered per import before starting afresh
+# A batch with this many new ID numbers reads the registry's (type, blind index) → id once for
+# the rest of the import instead of asking for each batch's numbers (a county's registry is a
+# few hundred thousand people: tens of megabytes, read in a second or two).
+PRELOAD_AT = 10_000
 NAMESPACE = uuid.UUID("5f1f4b1e-8c52-4c1e-9b3a-7a6f0e0c11a1")
+_NS = NAMESPACE.bytes
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "venue_code": ("场所码", "场所编码", "场所代码", "venue_code", "venue"),
@@ -77,19 +95,34 @@ class ImportSummary:
             self.errors.append({"row": row, "reason": code, "message": str(REASONS[code])})
 
 
-@dataclass(slots=True)
-class _Parsed:
-    venue: Venue
-    entered_at: dt.datetime
-    exited_at: dt.datetime | None
+@dataclass(slots=True, eq=False)
+class _Who:
+    """One distinct person of the import (resolved once, whatever the number of scans)."""
+
+    kind: str  # "doc" or "phone": what identifies the person
     document_type: str
-    document_number: str
+    number: str
     phone: str
     name: str
-    kind: str  # "doc" or "phone": what identifies the person
     bidx: str
-    key: uuid.UUID
+    person_id: int | None = None
+    outside_id: int | None = None
+    resolved: bool = False
 
+    @property
+    def key_part(self) -> str:
+        return f"{self.kind}:{self.document_type}:{self.bidx}"
+
+
+@dataclass(slots=True, eq=False)
+class _Place:
+    id: int
+    code: str
+    stay_seconds: int
+
+
+# A staged row: venue, who, entry (local wall time, text), exit (same, or None), key (hex).
+_Staged = tuple[_Place, _Who, str, str | None, str]
 
 _RESIDENT_ID = str(DocumentType.RESIDENT_ID)
 _DOC_TYPES = frozenset(str(v) for v in DocumentType.values)
@@ -120,177 +153,324 @@ def _identity(item: dict[str, Any]) -> tuple[str, str, str, str] | None:
     return None
 
 
-_Ident = tuple[str, str, str, str, str]  # document type, number, phone, kind, blind index
+def _key(incident_id: int, venue_code: str, who: _Who, epoch: str) -> str:
+    """The row's idempotency key: uuid5(NAMESPACE, "incident|venue|kind:type:bidx|epoch"), as
+    32 hex digits (what both backends store for a UUID), computed without a UUID object."""
+    name = f"{incident_id}|{venue_code}|{who.key_part}|{epoch}"
+    digest = bytearray(hashlib.sha1(_NS + name.encode()).digest()[:16])  # noqa: S324 (uuid5)
+    digest[6] = (digest[6] & 0x0F) | 0x50
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    return digest.hex()
 
 
-def _identity_of(item: dict[str, Any], cache: dict[Any, _Ident | None]) -> _Ident | None:
-    """The row's identity with its blind index, computed once per distinct raw value (a person
-    scans many times in an export)."""
-    raw = (item.get("document_type"), item.get("document_number"), item.get("phone"))
-    try:
-        return cache[raw]
-    except KeyError:
-        pass
-    ident = _identity(item)
-    result: _Ident | None = None
-    if ident is not None:
-        doc_type, number, phone, kind = ident
-        bidx = (
-            crypto.blind_index(doc_type, number)
-            if kind == "doc"
-            else crypto.blind_index("phone", phone)
-        )
-        result = (doc_type, number, phone, kind, bidx)
-    if len(cache) > 500_000:
-        cache.clear()
-    cache[raw] = result
-    return result
+class _Importer:
+    """The state of one import: per distinct venue code, identity and time, computed once."""
+
+    def __init__(self, incident: Incident, summary: ImportSummary) -> None:
+        self.incident = incident
+        self.summary = summary
+        self.tz = timezone.get_current_timezone()
+        edition = incident.policy_edition
+        stays = default_stay_minutes(edition)
+        self.stay = {k: stay_minutes_for(stays, k) * 60 for k in VenueKind.values}
+        self.longest = int(max_stay(edition).total_seconds())
+        self.venues: dict[Any, _Place | None] = {}  # raw cell → venue (None: no such code)
+        self.people: dict[Any, _Who | None] = {}  # raw (type, number, phone) → person
+        self.by_identity: dict[tuple[str, str], _Who] = {}
+        self.times: dict[Any, tuple[str, float] | None] = {}  # raw → (local text, epoch)
+        self.residents: dict[tuple[str, str], int] | None = None  # preloaded, big imports
+
+    # -- per distinct value ------------------------------------------------------------------
+
+    def _load_venues(self, batch: list[dict[str, Any]]) -> None:
+        raw = {i.get("venue_code") for i in batch} - self.venues.keys()
+        if not raw:
+            return
+        codes = {r: cell(r) for r in raw}
+        found = {
+            v.code: _Place(v.pk, v.code, self.stay[v.kind])
+            for v in Venue.objects.filter(code__in=set(codes.values())).only("pk", "code", "kind")
+        }
+        for r, code in codes.items():
+            self.venues[r] = found.get(code)
+
+    def _who(self, item: dict[str, Any]) -> _Who | None:
+        raw = (item.get("document_type"), item.get("document_number"), item.get("phone"))
+        try:
+            return self.people[raw]
+        except KeyError:
+            pass
+        ident = _identity(item)
+        who: _Who | None = None
+        if ident is not None:
+            doc_type, number, phone, kind = ident
+            bidx = (
+                crypto.blind_index(doc_type, number)
+                if kind == "doc"
+                else crypto.blind_index("phone", phone)
+            )
+            who = self.by_identity.get((kind, bidx))
+            if who is None:
+                who = _Who(kind, doc_type, number, phone, cell(item.get("name"))[:50], bidx)
+                self.by_identity[(kind, bidx)] = who
+        if len(self.people) > CACHE_LIMIT:
+            self.people.clear()
+            self.by_identity.clear()
+        self.people[raw] = who
+        return who
+
+    def _when(self, raw: Any) -> tuple[str, float] | None:
+        """(the wall time in the county's zone as text, the epoch seconds) or None."""
+        try:
+            return self.times[raw]
+        except (KeyError, TypeError):  # TypeError: an unhashable cell
+            pass
+        parsed = parse_time(raw, self.tz)
+        value = None
+        if parsed is not None:
+            local = parsed.astimezone(self.tz).replace(tzinfo=None)
+            value = (local.isoformat(" "), parsed.timestamp())
+        if len(self.times) > CACHE_LIMIT:
+            self.times.clear()
+        with contextlib.suppress(TypeError):
+            self.times[raw] = value
+        return value
+
+    def _resolve(self, whos: list[_Who]) -> None:
+        """Residents by blind index (a phone shared by several residents identifies nobody);
+        the others are the incident's outside persons, created when new."""
+        docs = [w for w in whos if w.kind == "doc"]
+        phones = [w for w in whos if w.kind == "phone"]
+        if self.residents is None and len(docs) >= PRELOAD_AT:
+            self.residents = {
+                (t, b): pk
+                for pk, t, b in Person.objects.exclude(document_bidx="")
+                .values_list("pk", "document_type", "document_bidx")
+                .iterator(chunk_size=50_000)
+            }
+        if self.residents is not None:
+            for w in docs:
+                w.person_id = self.residents.get((w.document_type, w.bidx))
+            docs = []
+        for chunk in _chunks(docs):
+            by_doc = {(w.document_type, w.bidx): w for w in chunk}
+            rows = Person.objects.filter(
+                document_type__in={t for t, _b in by_doc}, document_bidx__in={b for _t, b in by_doc}
+            ).values_list("pk", "document_type", "document_bidx")
+            for pk, doc_type, bidx in rows:
+                if (found := by_doc.get((doc_type, bidx))) is not None:
+                    found.person_id = pk
+        for chunk in _chunks(phones):
+            index = {w.bidx: w for w in chunk}
+            owners: dict[str, list[int]] = {}
+            for pk, bidx in Person.objects.filter(phone_bidx__in=index).values_list(
+                "pk", "phone_bidx"
+            ):
+                owners.setdefault(bidx, []).append(pk)
+            for bidx, pks in owners.items():
+                if len(pks) == 1:
+                    index[bidx].person_id = pks[0]
+        missing = [w for w in whos if w.person_id is None]
+        outside = OutsidePerson.objects.filter(incident=self.incident)
+        for chunk in _chunks([w for w in missing if w.kind == "doc"]):
+            index = {w.bidx: w for w in chunk}
+            for pk, bidx in outside.filter(document_bidx__in=index).values_list(
+                "pk", "document_bidx"
+            ):
+                index[bidx].outside_id = pk
+        for chunk in _chunks([w for w in missing if w.kind == "phone"]):
+            index = {w.bidx: w for w in chunk}
+            for pk, bidx in outside.filter(document_bidx="", phone_bidx__in=index).values_list(
+                "pk", "phone_bidx"
+            ):
+                index[bidx].outside_id = pk
+        new: list[tuple[_Who, OutsidePerson]] = []
+        for w in missing:
+            if w.outside_id is None:
+                o = OutsidePerson(
+                    incident=self.incident,
+                    name=w.name,
+                    document_type=w.document_type,
+                    document_number=w.number,
+                    phone=w.phone,
+                )
+                o.derive_lookup_fields()
+                new.append((w, o))
+        if new:
+            OutsidePerson.objects.bulk_create([o for _w, o in new], batch_size=1000)
+            for w, o in new:
+                w.outside_id = o.pk
+            if any(o.pk is None for _w, o in new):  # a backend that returns no ids
+                for w, _o in new:
+                    w.outside_id = None
+                self._resolve([w for w, _o in new])
+                return
+        for w in whos:
+            w.resolved = True
+
+    # -- per batch ---------------------------------------------------------------------------
+
+    def parse(self, items: list[dict[str, Any]]) -> "_Parsed":
+        """The batch's rows checked, keyed and deduplicated: pure Python, no database (it runs
+        in a worker thread while the previous batch is being stored)."""
+        venues, when, who_of = self.venues, self._when, self._who
+        incident_id = self.incident.pk
+        out = _Parsed(rows=len(items))
+        staged, keys, reject = out.staged, set(), out.rejected.append
+        for item in items:
+            venue = venues.get(item.get("venue_code"))
+            if venue is None:
+                reject((item.get("_row"), "venue"))
+                continue
+            entered = when(item.get("entered_at"))
+            if entered is None:
+                reject((item.get("_row"), "time"))
+                continue
+            raw_exit = item.get("exited_at")
+            exited = when(raw_exit) if raw_exit not in (None, "") else None
+            if exited is not None and exited[1] < entered[1]:
+                reject((item.get("_row"), "exit"))
+                continue
+            who = who_of(item)
+            if who is None:
+                reject((item.get("_row"), "identity"))
+                continue
+            key = _key(incident_id, venue.code, who, f"{entered[1]:.0f}")
+            if key in keys:
+                out.duplicate += 1  # the same scan twice in one batch
+                continue
+            keys.add(key)
+            staged.append((venue, who, entered[0], exited[0] if exited else None, key))
+        return out
+
+    def store(self, parsed: "_Parsed") -> None:
+        """Resolve the batch's new people, then stage and insert its rows (one transaction)."""
+        summary = self.summary
+        summary.rows += parsed.rows
+        summary.duplicate += parsed.duplicate
+        for row, code in parsed.rejected:
+            summary.reject(row, code)
+        staged = parsed.staged
+        with transaction.atomic():
+            fresh = {id(w): w for _v, w, _e, _x, _k in staged if not w.resolved}
+            if fresh:
+                self._resolve(list(fresh.values()))
+            summary.unmatched += sum(1 for row in staged if row[1].person_id is None)
+            stored = _store_pg(self, staged) if connection.vendor == "postgresql" else None
+            if stored is None:
+                stored = _store_portable(self, staged)
+        summary.stored += stored
+        summary.duplicate += len(staged) - stored
+
+    def run(self, items: Iterable[dict[str, Any]], batch_size: int) -> None:
+        """Batch k+1 is parsed in a worker thread while batch k waits on the database (the
+        thread runs while this one waits on the socket): Python and PostgreSQL work at once."""
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="checkins") as pool:
+            pending: Future[_Parsed] | None = None
+            for batch in _batches(items, batch_size):
+                self._load_venues(batch)  # the database, in this thread
+                parsing = pool.submit(self.parse, batch)
+                if pending is not None:
+                    self.store(pending.result())
+                pending = parsing
+            if pending is not None:
+                self.store(pending.result())
 
 
-def _parse(
-    incident: Incident,
-    item: dict[str, Any],
-    venues: dict[str, Venue],
-    summary: ImportSummary,
-    cache: dict[Any, _Ident | None],
-    tz: Any = None,
-) -> _Parsed | None:
-    venue = venues.get(cell(item.get("venue_code")))
-    if venue is None:
-        summary.reject(item.get("_row"), "venue")
-        return None
-    entered = parse_time(item.get("entered_at"), tz)
-    if entered is None:
-        summary.reject(item.get("_row"), "time")
-        return None
-    raw_exit = item.get("exited_at")
-    exited = parse_time(raw_exit, tz) if raw_exit not in (None, "") else None
-    if exited is not None and exited < entered:
-        summary.reject(item.get("_row"), "exit")
-        return None
-    ident = _identity_of(item, cache)
-    if ident is None:
-        summary.reject(item.get("_row"), "identity")
-        return None
-    doc_type, number, phone, kind, bidx = ident
-    key = uuid.uuid5(
-        NAMESPACE, f"{incident.pk}|{venue.code}|{kind}:{doc_type}:{bidx}|{entered.timestamp():.0f}"
-    )
-    return _Parsed(
-        venue,
-        entered,
-        exited,
-        doc_type,
-        number,
-        phone,
-        cell(item.get("name"))[:50],
-        kind,
-        bidx,
-        key,
-    )
+@dataclass(slots=True)
+class _Parsed:
+    rows: int
+    staged: list[_Staged] = field(default_factory=list)
+    rejected: list[tuple[Any, str]] = field(default_factory=list)
+    duplicate: int = 0
 
 
-def _match(
-    incident: Incident, parsed: list[_Parsed]
-) -> dict[tuple[str, str], tuple[int | None, int | None]]:
-    """(kind, bidx) → (person id, outside person id); missing outside persons are created."""
-    docs = {(p.document_type, p.bidx) for p in parsed if p.kind == "doc"}
-    phones = {p.bidx for p in parsed if p.kind == "phone"}
-    found: dict[tuple[str, str], tuple[int | None, int | None]] = {}
-    if docs:
-        # By (document type, blind index): the order of the unique index, so it is used.
-        for pk, doc_type, bidx in Person.objects.filter(
-            document_type__in={t for t, _b in docs}, document_bidx__in={b for _t, b in docs}
-        ).values_list("pk", "document_type", "document_bidx"):
-            if (doc_type, bidx) in docs:
-                found[("doc", bidx)] = (pk, None)
-    if phones:
-        by_phone: dict[str, list[int]] = {}
-        for pk, bidx in Person.objects.filter(phone_bidx__in=phones).values_list(
-            "pk", "phone_bidx"
-        ):
-            by_phone.setdefault(bidx, []).append(pk)
-        for bidx, pks in by_phone.items():
-            if len(pks) == 1:  # a phone shared by a family identifies nobody in particular
-                found[("phone", bidx)] = (pks[0], None)
-    missing = [p for p in parsed if (p.kind, p.bidx) not in found]
-    if not missing:
-        return found
-    outside = OutsidePerson.objects.filter(incident=incident)
-    for pk, dbidx in outside.filter(
-        document_bidx__in={p.bidx for p in missing if p.kind == "doc"}
-    ).values_list("pk", "document_bidx"):
-        found[("doc", dbidx)] = (None, pk)
-    for pk, pbidx in outside.filter(
-        document_bidx="", phone_bidx__in={p.bidx for p in missing if p.kind == "phone"}
-    ).values_list("pk", "phone_bidx"):
-        found[("phone", pbidx)] = (None, pk)
-    new: dict[tuple[str, str], OutsidePerson] = {}
-    for p in missing:
-        k = (p.kind, p.bidx)
-        if k in found or k in new:
-            continue
-        o = OutsidePerson(
-            incident=incident,
-            name=p.name,
-            document_type=p.document_type,
-            document_number=p.document_number,
-            phone=p.phone,
-        )
-        o.derive_lookup_fields()
-        new[k] = o
-    if new:
-        OutsidePerson.objects.bulk_create(new.values(), batch_size=1000)
-        if any(o.pk is None for o in new.values()):  # backends that return no ids
-            return _match(incident, parsed)
-        for k, o in new.items():
-            found[k] = (None, o.pk)
-    return found
+def _chunks(items: list[_Who]) -> Iterator[list[_Who]]:
+    for i in range(0, len(items), LOOKUP_CHUNK):
+        yield items[i : i + LOOKUP_CHUNK]
 
 
-_COLUMNS = (
-    "incident_id", "venue_id", "person_id", "outside_person_id", "entered_at", "exited_at",
-    "left_at", "row_key",
-)  # fmt: skip
-_Row = tuple[
-    int, int, int | None, int | None, dt.datetime, dt.datetime | None, dt.datetime, uuid.UUID
-]
+_STAGE = "tracing_checkin_stage"
 
 
-def _insert(rows: list[_Row]) -> int:
-    """Insert rows whose key is new; the number actually stored."""
-    if not rows:
+def _store_pg(imp: _Importer, staged: list[_Staged]) -> int:
+    """COPY the batch into a temporary table, then one INSERT … SELECT … ON CONFLICT DO
+    NOTHING that computes the zone, the stay's end and leaves the keys already stored."""
+    if not staged:
         return 0
-    if connection.vendor == "postgresql":
-        return _insert_pg(rows)
-    keys = [r[7] for r in rows]
-    have = set(CheckIn.objects.filter(row_key__in=keys).values_list("row_key", flat=True))
-    fresh = [CheckIn(**dict(zip(_COLUMNS, r, strict=True))) for r in rows if r[7] not in have]
-    CheckIn.objects.bulk_create(fresh, batch_size=1000, ignore_conflicts=True)
-    return len(fresh)
-
-
-def _insert_pg(rows: list[_Row]) -> int:
-    """COPY into a temporary table, then one INSERT … ON CONFLICT DO NOTHING: a file imported
-    twice, or two overlapping exports at once, store each scan once."""
     table = CheckIn._meta.db_table
-    cols = ", ".join(_COLUMNS)
     with connection.cursor() as cursor:
         cursor.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS tracing_checkin_load ON COMMIT DELETE ROWS AS "  # noqa: S608
-            f"SELECT {cols} FROM {table} WITH NO DATA"
+            f"CREATE TEMP TABLE IF NOT EXISTS {_STAGE} (venue_id integer, person_id bigint, "
+            "outside_person_id bigint, entered_at timestamp, exited_at timestamp, "
+            "stay_seconds integer, row_key uuid) ON COMMIT DELETE ROWS"
         )
-        cursor.execute("TRUNCATE tracing_checkin_load")
-        with cursor.cursor.copy(f"COPY tracing_checkin_load ({cols}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+        null = "\\N"
+        with cursor.cursor.copy(f"COPY {_STAGE} FROM STDIN") as copy:
+            for start in range(0, len(staged), 10_000):
+                copy.write(
+                    "".join(
+                        f"{v.id}\t{w.person_id or null}\t{w.outside_id or null}\t{e}\t"
+                        f"{x or null}\t{v.stay_seconds}\t{k}\n"
+                        for v, w, e, x, k in staged[start : start + 10_000]
+                    )
+                )
         cursor.execute(
-            f"INSERT INTO {table} ({cols}) SELECT {cols} FROM tracing_checkin_load "  # noqa: S608
-            "ON CONFLICT (row_key) DO NOTHING"
+            f"INSERT INTO {table} (incident_id, venue_id, person_id, outside_person_id, "  # noqa: S608
+            "entered_at, exited_at, left_at, row_key) "
+            "SELECT %s, venue_id, person_id, outside_person_id, entered_at AT TIME ZONE %s, "
+            "exited_at AT TIME ZONE %s, LEAST(COALESCE(exited_at, entered_at "
+            "+ make_interval(secs => stay_seconds)), entered_at + make_interval(secs => %s)) "
+            f"AT TIME ZONE %s, row_key FROM {_STAGE} ON CONFLICT (row_key) DO NOTHING",
+            [imp.incident.pk, str(imp.tz), str(imp.tz), imp.longest, str(imp.tz)],
         )
         stored = cursor.rowcount
-        cursor.execute("TRUNCATE tracing_checkin_load")
+        cursor.execute(f"TRUNCATE {_STAGE}")
     return int(stored)
+
+
+def _store_portable(imp: _Importer, staged: list[_Staged]) -> int:
+    """The same statement for other backends (SQLite): the rows, with their stay's end
+    computed here, into a temporary table and one INSERT … SELECT … ON CONFLICT DO NOTHING."""
+    if not staged:
+        return 0
+    table = CheckIn._meta.db_table
+    ops = connection.ops
+    longest = dt.timedelta(seconds=imp.longest)
+
+    def aware(text: str) -> dt.datetime:
+        return dt.datetime.fromisoformat(text).replace(tzinfo=imp.tz)
+
+    values = []
+    for v, w, e, x, k in staged:
+        entered = aware(e)
+        exited = aware(x) if x else None
+        left = min(exited or entered + dt.timedelta(seconds=v.stay_seconds), entered + longest)
+        values.append(
+            (v.id, w.person_id, w.outside_id, ops.adapt_datetimefield_value(entered),
+             ops.adapt_datetimefield_value(exited), ops.adapt_datetimefield_value(left), k)
+        )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {_STAGE} (venue_id integer, person_id bigint, "
+            "outside_person_id bigint, entered_at datetime, exited_at datetime, "
+            "left_at datetime, row_key char(32))"
+        )
+        cursor.execute(f"DELETE FROM {_STAGE}")  # noqa: S608
+        cursor.executemany(f"INSERT INTO {_STAGE} VALUES (%s, %s, %s, %s, %s, %s, %s)", values)  # noqa: S608
+        cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
+        before = cursor.fetchone()[0]
+        cursor.execute(
+            f"INSERT INTO {table} (incident_id, venue_id, person_id, outside_person_id, "  # noqa: S608
+            "entered_at, exited_at, left_at, row_key) "
+            "SELECT %s, venue_id, person_id, outside_person_id, entered_at, exited_at, left_at, "
+            f"row_key FROM {_STAGE} WHERE true ON CONFLICT (row_key) DO NOTHING",
+            [imp.incident.pk],
+        )
+        cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
+        after = cursor.fetchone()[0]
+        cursor.execute(f"DELETE FROM {_STAGE}")  # noqa: S608
+    return int(after - before)
 
 
 def _batches(items: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
@@ -323,44 +503,8 @@ def import_rows(
             s.rejected_reasons = Counter(done.summary.get("rejected_reasons", {}))
             s.duplicate, s.stored = s.stored + s.duplicate, 0
             return s
-    stays = default_stay_minutes(incident.policy_edition)
-    longest = max_stay(incident.policy_edition)
-    default_stay = {
-        kind: dt.timedelta(minutes=stay_minutes_for(stays, kind)) for kind in VenueKind.values
-    }
-    cache: dict[Any, _Ident | None] = {}
-    tz = timezone.get_current_timezone()
     summary = ImportSummary()
-    venues: dict[str, Venue] = {}
-    for batch in _batches(items, batch_size):
-        summary.rows += len(batch)
-        codes = {cell(i.get("venue_code")) for i in batch} - set(venues)
-        venues.update({v.code: v for v in Venue.objects.filter(code__in=codes)})
-        parsed: dict[uuid.UUID, _Parsed] = {}
-        for item in batch:
-            p = _parse(incident, item, venues, summary, cache, tz)
-            if p is None:
-                continue
-            if p.key in parsed:
-                summary.duplicate += 1  # the same scan twice in one file
-                continue
-            parsed[p.key] = p
-        with transaction.atomic():
-            people = _match(incident, list(parsed.values()))
-            rows: list[_Row] = []
-            for p in parsed.values():
-                person_id, outside_id = people[(p.kind, p.bidx)]
-                if person_id is None:
-                    summary.unmatched += 1
-                left = p.exited_at or p.entered_at + default_stay[p.venue.kind]
-                left = min(left, p.entered_at + longest)  # an exit never scanned
-                rows.append(
-                    (incident.pk, p.venue.pk, person_id, outside_id, p.entered_at, p.exited_at,
-                     left, p.key)
-                )  # fmt: skip
-            stored = _insert(rows)
-        summary.stored += stored
-        summary.duplicate += len(rows) - stored
+    _Importer(incident, summary).run(items, batch_size)
     with transaction.atomic():
         if client_id:
             ImportBatch.objects.get_or_create(

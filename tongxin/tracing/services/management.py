@@ -182,8 +182,33 @@ def confirm_contacts(contacts: list[Contact], by: Any, at: dt.datetime | None = 
             touched[c.management_id] = c.management
             count += 1
         for m in touched.values():
-            recompute(m)
+            propose_household_zone(recompute(m), at)
     return count
+
+
+def propose_household_zone(management: Management, at: dt.datetime | None = None) -> None:
+    """A confirmed contact of a level the edition names (tracing.contact_household_zone) has
+    their household proposed to the zone team for the edition's zone kind — a proposal they
+    decide on, never a designation. The reason names the level only, never the case."""
+    household = management.household
+    if household is None or not management.level:
+        return
+    rule = management.incident.policy_edition.rule("tracing", "contact_household_zone") or {}
+    if management.level not in rule.get("levels", []) or not rule.get("kind"):
+        return
+    from tongxin.zones.services import ZoneError, propose_designation
+
+    try:
+        propose_designation(
+            management.incident,
+            household,
+            rule["kind"],
+            reason=_("密接所在户"),
+            source="tracing",
+            at=at,
+        )
+    except ZoneError:  # the incident has ended, or the edition has no such zone kind
+        return
 
 
 def reject_contacts(contacts: list[Contact], by: Any) -> int:

@@ -13,6 +13,7 @@ from tongxin.tracing.models import (
     ManagementQuerySet,
     ManagementStatus,
 )
+from tongxin.tracing.services.followup import missed_counts
 
 
 def mask_name(name: str) -> str:
@@ -101,5 +102,8 @@ def contacts_overview(incident: Incident, qs: ManagementQuerySet) -> dict[str, A
         "candidates": Contact.objects.filter(
             incident=incident, management__in=qs, status="candidate"
         ).count(),
+        "missed": missed_counts(
+            rows.exclude(status__in=[ManagementStatus.RELEASED, ManagementStatus.BECAME_CASE])
+        ),
         "contacts": [management_dict(m) for m in rows],
     }

@@ -107,5 +107,5 @@ def parse_time(value: Any, tz: Any = None) -> "dt.datetime | None":
         except ValueError:
             return None
     if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
+        parsed = timezone.make_aware(parsed, tz)
     return parsed
