@@ -31,8 +31,9 @@ from tongxin.isolation.models import (
 )
 from tongxin.isolation.services import batches as bs
 from tongxin.isolation.services.allocation import allocate_batch
+from tongxin.isolation.services.insite import sample_in_site
 from tongxin.isolation.services.sites import add_rooms, create_site, set_rooms_status
-from tongxin.isolation.services.stays import release, sample_in_site
+from tongxin.isolation.services.stays import release
 from tongxin.isolation.services.transfer_list import add_entry
 from tongxin.people.models import Person, ResidenceStatus
 from tongxin.places.models import Place, PlaceKind

@@ -52,6 +52,8 @@ class SiteQuerySet(models.QuerySet["Site"]):
         if _sees_all(user):
             return self
         mine = Q(lead=user) | Q(staff=user)
+        if getattr(user, "unit_id", None):
+            mine |= Q(units=user.unit_id)  # a unit stationed at the site (派驻单位)
         j = _jurisdiction(user)
         if j.paths and not j.everywhere:
             mine |= j.q("place__path")
@@ -631,6 +633,11 @@ class Stay(AuditedModel):
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="stays")
     room = models.ForeignKey(
         Room, null=True, blank=True, on_delete=models.PROTECT, related_name="stays"
+    )
+    # The registry record sampling knows the person by (their own; for a person from outside
+    # the registry, the one sampling registered at their first in-site sample).
+    test_person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     # Copied from the room when placed, so the database can hold the one-person rule.
     room_type = models.CharField(max_length=12, choices=RoomType.choices, blank=True)

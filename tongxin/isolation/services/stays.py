@@ -65,6 +65,9 @@ def start_stay(stay: Stay, at: dt.datetime) -> Stay:
     edition = stay.incident.policy_edition if stay.incident_id else entry.incident.policy_edition
     rules = level_rule(edition, level)
     stay.level = level
+    # Where the person's samples are recorded: their registry record (sampling registers a
+    # person from outside the registry at their first in-site sample).
+    stay.test_person_id = stay.test_person_id or entry.person_id
     stay.rules = rules
     stay.edition_code = edition.code
     stay.last_exposure = entry.last_exposure or at
@@ -160,65 +163,6 @@ def change_entry_exposure(
 # --- in-site tests ----------------------------------------------------------------------------
 
 
-def site_round(incident: Incident, site: Site) -> tuple[Any, Any]:
-    """The incident's isolation testing round and the site as its test point (created once)."""
-    from tongxin.testing.models import RoundArea, RoundPoint, RoundStatus, TestPoint, TestRound
-
-    test_round = TestRound.objects.filter(incident=incident, name=ISOLATION_ROUND_NAME).first()
-    if test_round is None:
-        test_round = TestRound.objects.create(
-            incident=incident, name=ISOLATION_ROUND_NAME, starts_at=incident.started_at,
-            deadline=incident.started_at + dt.timedelta(days=3650), status=RoundStatus.ACTIVE,
-        )  # fmt: skip
-    if site.test_point_id is None:
-        site.test_point = TestPoint.objects.create(
-            name=site.name, place=site.place, address=site.address,
-            opens_at=dt.time(0, 0), closes_at=dt.time(23, 59), samplers=1,
-        )  # fmt: skip
-        site.save(update_fields=["test_point"])
-    RoundPoint.objects.get_or_create(round=test_round, point=site.test_point)
-    # The site's place is in the round's scope: the site's samplers (a unit assigned there)
-    # see the round and its point like any other.
-    RoundArea.objects.get_or_create(round=test_round, place=site.place)
-    return test_round, site.test_point
-
-
-def sample_in_site(
-    user: Any, stay: Stay, barcode: str, at: dt.datetime | None = None,
-    client_id: str | None = None,
-) -> dict[str, Any]:  # fmt: skip
-    """A single tube taken in the site, recorded through the sampling module."""
-    from tongxin.sampling.models import SampleSource
-    from tongxin.sampling.services.recording import NotAllowed as SamplingNotAllowed
-    from tongxin.sampling.services.recording import record_batch
-    from tongxin.testing.models import SamplingMode
-
-    if stay.status != StayStatus.IN_SITE:
-        raise IsolationError(_("该人员不在隔离中"))
-    if stay.entry.person_id is None:
-        raise IsolationError(_("登记名单外人员请先在居民名单中登记"))
-    test_round, point = site_round(stay.incident, stay.site)
-    # By document, as the site's scanner reads the card: the person lives outside the site's
-    # jurisdiction, so an id alone would be out of the sampler's reach. Never shown or logged.
-    person = Person.objects.only("document_type", "document_number").get(pk=stay.entry.person_id)
-    event = {
-        "id": client_id or str(uuid.uuid4()), "tube": barcode,
-        "document_type": person.document_type, "document_number": person.document_number,
-        "sampled_at": (at or timezone.now()).isoformat(),
-    }  # fmt: skip
-    try:
-        result = record_batch(
-            [event], user=user, source=SampleSource.POINT,
-            defaults={"round": test_round.pk, "point": point.pk, "tube_mode": SamplingMode.SINGLE},
-        )  # fmt: skip
-    except SamplingNotAllowed as exc:
-        raise NotAllowed(str(exc)) from exc
-    answer = result.results[0]
-    if answer["status"] == "refused":
-        raise IsolationError(answer.get("message") or answer.get("reason") or _("未能登记"))
-    return answer
-
-
 @dataclass(frozen=True)
 class _Due:
     """What the release rule needs of a stay (read with values(), no model instances)."""
@@ -233,7 +177,7 @@ class _Due:
 
 def _due_of(stay: Stay) -> _Due:
     return _Due(
-        stay.pk, stay.entry.person_id, stay.incident_id, stay.intake_at, stay.last_exposure,
+        stay.pk, stay.test_person_id, stay.incident_id, stay.intake_at, stay.last_exposure,
         tuple(stay.test_days),
     )  # fmt: skip
 
@@ -307,7 +251,7 @@ def release_due(
         qs = qs.filter(incident=incident)
     rows = list(
         qs.order_by("ends_on", "site__name", "pk").values_list(
-            "pk", "entry__person_id", "incident_id", "intake_at", "last_exposure", "rules",
+            "pk", "test_person_id", "incident_id", "intake_at", "last_exposure", "rules",
             "entry__name", "entry__document_masked", "level", "site__name", "room__number",
             "ends_on", "edition_code",
         )
