@@ -1,6 +1,7 @@
 """Isolation and transfer pages. Views translate requests into service calls; everything they
 show comes through `visible_to(user)`; outside the user's reach is 404."""
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -37,6 +38,7 @@ from tongxin.isolation.services import home as hs
 from tongxin.isolation.services import stays as ss
 from tongxin.isolation.services import transfer_list as tl
 from tongxin.isolation.services.allocation import allocate_batch
+from tongxin.isolation.services.insite import can_sample_in_site
 from tongxin.isolation.services.sites import board, change_room_status, visible_site
 from tongxin.people.models import DocumentType, Person
 from tongxin.web.decorators import page
@@ -107,6 +109,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "flags": flags,
             "statuses": RoomStatus.choices,
             "can_work": ss.can_work_site(request.user, site),
+            "can_sample": can_sample_in_site(request.user, site),
             "tab": "board",
         },
     )
@@ -432,10 +435,87 @@ def floor(request: HttpRequest, pk: int, floor: int) -> HttpResponse:
     )
 
 
+@page()
+def sampling(request: HttpRequest, pk: int) -> HttpResponse:
+    """In-site sampling on a phone: scan the person's card (or pick their row) and the tube."""
+    from tongxin.isolation.services import insite
+
+    site = visible_site(request.user, pk)
+    _require(can_sample_in_site(request.user, site))
+    raw_floor = request.GET.get("floor") or request.POST.get("floor") or ""
+    floor_no = int(raw_floor) if raw_floor.lstrip("-").isdigit() and len(raw_floor) < 5 else None
+    here = reverse("isolation:sampling", args=[site.pk])
+    if floor_no is not None:
+        here += f"?floor={floor_no}"
+    if request.method == "POST":
+        try:
+            if request.POST.get("stay", "").isdigit():
+                stay = (
+                    Stay.objects.filter(site=site, status=StayStatus.IN_SITE)
+                    .select_related("entry", "site", "room", "incident")
+                    .filter(pk=int(request.POST["stay"]))
+                    .first()
+                )
+                if stay is None:
+                    raise IsolationError(_("该人员不在本隔离点隔离"))
+            else:
+                stay = insite.stay_by_document(
+                    site,
+                    request.POST.get("document_type") or DocumentType.RESIDENT_ID,
+                    request.POST.get("document_number", "")[:40],
+                )
+            tube = request.POST.get("tube", "").strip()[:64]
+            answer = insite.sample_in_site(
+                request.user, stay, tube, client_id=request.POST.get("client_id") or None
+            )
+        except IsolationError as exc:
+            _flash_error(request, exc)
+        else:
+            text = _("已登记采样：%(name)s（%(room)s）试管 %(tube)s") % {
+                "name": stay.entry.name, "room": stay.room.number if stay.room else "—",
+                "tube": tube,
+            }  # fmt: skip
+            if answer["status"] == "duplicate":
+                text = _("这份采样已登记过：%(name)s 试管 %(tube)s") % {
+                    "name": stay.entry.name, "tube": tube,
+                }  # fmt: skip
+            messages.success(request, text)
+        return redirect(here)
+    today = timezone.localdate()
+    rows = insite.sampling_sheet(site, today, floor_no)
+    floors = sorted(set(site.rooms.values_list("floor", flat=True)))
+    labels = dict(_result_labels())
+    for row in rows:
+        row["result_label"] = labels.get(row["last"]["result"], "") if row["last"] else ""
+        row["client_id"] = uuid.uuid4()  # a resent form stores its sample once
+    return render(
+        request,
+        "isolation/sampling.html",
+        {
+            "site": site,
+            "rows": rows,
+            "floor": floor_no,
+            "floors": floors,
+            "today": today,
+            "client_id": uuid.uuid4(),
+            "due_count": sum(1 for r in rows if r["test_due"]),
+        },
+    )
+
+
+def _result_labels() -> list[tuple[str, str]]:
+    from tongxin.sampling.models import TestResult
+
+    return [*TestResult.choices, ("pending", _("结果未出"))]
+
+
 @page(Perm.WORK_ISOLATION)
 def release_due(request: HttpRequest) -> HttpResponse:
     day = parse_date(request.GET.get("date", "")) or timezone.localdate()
     rows = ss.release_due(day, request.user)
+    labels = dict(_result_labels())
+    for row in rows:
+        row["result_label"] = labels.get(row["last_test"]["result"], "") if row["last_test"] else ""
     return render(
         request,
         "isolation/release_due.html",
