@@ -684,6 +684,10 @@ class Stay(AuditedModel):
         ]
         indexes = [
             models.Index(fields=["incident", "status", "ends_on"], name="stay_due"),
+            # The day's release-due list across incidents: only the people still in a site.
+            models.Index(
+                fields=["ends_on"], condition=Q(status="in_site"), name="stay_in_site_ends_on"
+            ),
             models.Index(fields=["site", "status"], name="stay_site_status"),
         ]
 
