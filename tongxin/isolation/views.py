@@ -192,11 +192,17 @@ def add_entry(request: HttpRequest) -> HttpResponse:
                 arrived_at=arrived, **{k: v for k, v in needs.items() if v},
             )  # fmt: skip
         else:
-            tl.add_entry(
+            listed = tl.list_person(
                 request.user, incident, person, level=request.POST.get("level", "close"),
                 reason=request.POST.get("reason", "") or _("手工添加"),
                 **{k: v for k, v in needs.items() if v},
             )  # fmt: skip
+            if not isinstance(listed, TransferEntry):
+                messages.success(
+                    request,
+                    _("按现行方案居家隔离，已列入网格居家名单：%(name)s") % {"name": person.name},
+                )
+                return redirect("isolation:transfer_list")
         messages.success(request, _("已加入待转运名单：%(name)s") % {"name": person.name})
     except IsolationError as exc:
         _flash_error(request, exc)
@@ -559,7 +565,7 @@ def home_list(request: HttpRequest) -> HttpResponse:
                 hs.set_door_seal(request.user, watch, request.POST.get("sealed") == "1")
             else:
                 hs.check_in(
-                    request.user, watch, temperature=request.POST.get("temperature") or "0",
+                    request.user, watch, temperature=request.POST.get("temperature", "")[:10],
                     well=request.POST.get("well") == "1", note=request.POST.get("note", ""),
                 )  # fmt: skip
         except IsolationError as exc:

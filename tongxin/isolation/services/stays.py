@@ -453,6 +453,17 @@ def move_out(user: Any, stay: Stay, reason: str, at: dt.datetime | None = None) 
 FEVER = Decimal("37.3")
 
 
+def parse_temperature(raw: Any) -> Decimal:
+    """A body temperature as typed on a phone: a number of ℃ with one decimal, 34.0–43.0."""
+    try:
+        value = Decimal(str(raw).strip()).quantize(Decimal("0.1"))
+    except (InvalidOperation, ValueError) as exc:
+        raise IsolationError(_("体温无效")) from exc
+    if not value.is_finite() or not Decimal("34.0") <= value <= Decimal("43.0"):
+        raise IsolationError(_("体温应在 34.0–43.0 ℃ 之间"))
+    return value
+
+
 def record_health_check(
     user: Any, stay: Stay, *, temperature: Any, symptoms: Iterable[str] = (),
     slot: str | None = None, at: dt.datetime | None = None, client_id: str | None = None,
@@ -462,12 +473,7 @@ def record_health_check(
         raise NotAllowed(_("只有本隔离点的工作人员可以登记健康监测"))
     if stay.status != StayStatus.IN_SITE:
         raise IsolationError(_("该人员不在隔离中"))
-    try:
-        value = Decimal(str(temperature)).quantize(Decimal("0.1"))
-    except (InvalidOperation, ValueError) as exc:
-        raise IsolationError(_("体温无效")) from exc
-    if not Decimal("34.0") <= value <= Decimal("43.0"):
-        raise IsolationError(_("体温应在 34.0–43.0 ℃ 之间"))
+    value = parse_temperature(temperature)
     at = at or timezone.now()
     local = timezone.localtime(at)
     slot = slot or (CheckSlot.MORNING if local.hour < 12 else CheckSlot.AFTERNOON)

@@ -64,6 +64,17 @@ def feed_transfer_list_from_tracing(incident: Incident) -> dict[str, int]:
     return counts
 
 
+def feed_from_tracing(incident: Incident) -> dict[str, Any]:
+    """Both lists from tracing: the transfer list (centralized isolation) and the grids' home
+    lists (home isolation, where the edition keeps a level at home)."""
+    from tongxin.isolation.services.home import feed_home_list_from_tracing
+
+    return {
+        **feed_transfer_list_from_tracing(incident),
+        "home": feed_home_list_from_tracing(incident),
+    }
+
+
 def _add_outside(incident: Incident, person: Any, due: Any, ref: str) -> TransferEntry:
     edition = incident.policy_edition
     rule = level_rule(edition, due.level)
