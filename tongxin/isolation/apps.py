@@ -23,4 +23,7 @@ class IsolationConfig(AppConfig):
         from tongxin.sampling.services.access import register_point_staff
 
         register_point_staff("isolation", staffed_points)
+        from tongxin.isolation import panels
+
+        panels.register()
         signals.connect()
