@@ -512,7 +512,9 @@ def sampling(request: HttpRequest, pk: int) -> HttpResponse:
 def _result_labels() -> list[tuple[str, str]]:
     from tongxin.sampling.models import TestResult
 
-    return [*TestResult.choices, ("pending", _("结果未出"))]
+    return [(value, str(label)) for value, label in TestResult.choices] + [
+        ("pending", _("结果未出"))
+    ]
 
 
 @page(Perm.WORK_ISOLATION)

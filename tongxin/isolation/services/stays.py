@@ -247,10 +247,10 @@ def release_due(
         qs = qs.filter(incident=incident)
     columns = (
         "pk", "entry_id", "site_id", "room_id", "incident_id", "test_person_id", "intake_at",
-        "last_exposure", "test_days", "level", "ends_on", "edition_code",
+        "last_exposure", "rule_test_days", "level", "ends_on", "edition_code",
     )  # fmt: skip
     # Only the rules' test days travel, not the whole snapshot.
-    qs = qs.order_by().annotate(test_days=KeyTransform("test_days", "rules"))
+    qs = qs.order_by().annotate(rule_test_days=KeyTransform("test_days", "rules"))
     due_sql, due_params = qs.values_list(*columns).query.sql_with_params()
     t = {
         m.__name__: connection.ops.quote_name(m._meta.db_table)
@@ -274,7 +274,7 @@ def release_due(
             ) x WHERE x.n = 1
         )
         SELECT s.id, e.name, e.document_masked, s.level, site.name, room.number, s.ends_on,
-               s.edition_code, s.last_exposure, s.test_days, last.sampled_at, last.barcode,
+               s.edition_code, s.last_exposure, s.rule_test_days, last.sampled_at, last.barcode,
                last.result
         FROM due s
         JOIN {t["TransferEntry"]} e ON e.id = s.entry_id
