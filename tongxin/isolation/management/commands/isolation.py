@@ -5,8 +5,10 @@
     tongxin isolation allocate BATCH --json             # a room per person, or why not
     tongxin isolation batch BATCH --json                # head counts and whether they reconcile
     tongxin isolation release-due --date 2022-03-18 --json
-    tongxin isolation sweep                             # escalate the long unreachable (cron)
-    tongxin isolation feed [--incident ID]              # tracing's due contacts onto the list
+    tongxin isolation sweep                             # escalate the long unreachable, end
+                                                        # finished home watches (cron)
+    tongxin isolation feed [--incident ID]              # tracing's due contacts onto the
+                                                        # transfer list or the home list
 
 BATCH is a batch's id or code. Commands act as --user (or the command line) in the audit trail.
 """
