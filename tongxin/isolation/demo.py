@@ -164,7 +164,7 @@ def load_demo_isolation(incident: Incident, now: dt.datetime) -> dict[str, Any]:
     first = Stay.objects.filter(entry__person=close8[0]).select_related("site").get()
     barcode = f"GLDEMO{uuid.UUID(int=first.pk).hex[-6:]}"
     sampled = now - dt.timedelta(hours=20)
-    sample_in_site(command, first, barcode, at=sampled)
+    sample_in_site(escort, first, barcode, at=sampled)  # the hotel's lead samples in site
     from tongxin.sampling.services.results import import_result_rows
 
     import_result_rows(
