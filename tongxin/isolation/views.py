@@ -465,10 +465,11 @@ def sampling(request: HttpRequest, pk: int) -> HttpResponse:
                 if stay is None:
                     raise IsolationError(_("该人员不在本隔离点隔离"))
             else:
+                document_type = request.POST.get("document_type", "")
+                if document_type not in DocumentType.values:
+                    document_type = DocumentType.RESIDENT_ID
                 stay = insite.stay_by_document(
-                    site,
-                    request.POST.get("document_type") or DocumentType.RESIDENT_ID,
-                    request.POST.get("document_number", "")[:40],
+                    site, document_type, request.POST.get("document_number", "")[:40]
                 )
             tube = request.POST.get("tube", "").strip()[:64]
             answer = insite.sample_in_site(
@@ -504,6 +505,7 @@ def sampling(request: HttpRequest, pk: int) -> HttpResponse:
             "floors": floors,
             "today": today,
             "client_id": uuid.uuid4(),
+            "document_types": DocumentType.choices,
             "due_count": sum(1 for r in rows if r["test_due"]),
         },
     )
