@@ -210,6 +210,7 @@ def build(people: int, sites: int, extra: int, rng: random.Random) -> dict:  # t
             Stay(
                 incident=incident,
                 entry=e,
+                test_person_id=e.person_id,
                 site_id=room.site_id,
                 room=room,
                 room_type=room.type,
@@ -238,7 +239,7 @@ def add_tests(world: dict, rng: random.Random) -> int:  # type: ignore[type-arg]
     from django.utils import timezone
 
     from tongxin.isolation.models import Stay
-    from tongxin.isolation.services.stays import site_round
+    from tongxin.isolation.services.insite import site_round
     from tongxin.sampling.models import SampleEvent, Tube
 
     today = timezone.localdate(world["now"])

@@ -19,4 +19,11 @@ class IsolationConfig(AppConfig):
         register(Kind("isolation_positive", _("隔离点筛查阳性"), frozenset({Channel.SMS})))
         register_figures("isolation", figures)
         register_purge("isolation", purge)
+        from tongxin.isolation.services.insite import staffed_points
+        from tongxin.sampling.services.access import register_point_staff
+
+        register_point_staff("isolation", staffed_points)
+        from tongxin.isolation import panels
+
+        panels.register()
         signals.connect()

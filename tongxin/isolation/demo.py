@@ -31,8 +31,9 @@ from tongxin.isolation.models import (
 )
 from tongxin.isolation.services import batches as bs
 from tongxin.isolation.services.allocation import allocate_batch
+from tongxin.isolation.services.insite import sample_in_site
 from tongxin.isolation.services.sites import add_rooms, create_site, set_rooms_status
-from tongxin.isolation.services.stays import release, sample_in_site
+from tongxin.isolation.services.stays import release
 from tongxin.isolation.services.transfer_list import add_entry
 from tongxin.people.models import Person, ResidenceStatus
 from tongxin.places.models import Place, PlaceKind
@@ -163,7 +164,7 @@ def load_demo_isolation(incident: Incident, now: dt.datetime) -> dict[str, Any]:
     first = Stay.objects.filter(entry__person=close8[0]).select_related("site").get()
     barcode = f"GLDEMO{uuid.UUID(int=first.pk).hex[-6:]}"
     sampled = now - dt.timedelta(hours=20)
-    sample_in_site(command, first, barcode, at=sampled)
+    sample_in_site(escort, first, barcode, at=sampled)  # the hotel's lead samples in site
     from tongxin.sampling.services.results import import_result_rows
 
     import_result_rows(

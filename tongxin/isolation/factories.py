@@ -77,3 +77,41 @@ def listed(
         by, inc, person, level=level, reason="与病例同住", last_exposure=exposure or START,
         **needs,
     )  # fmt: skip
+
+
+def outside_listed(
+    inc: Incident, *, name: str = "外地访客", level: str = "close",
+    exposure: dt.datetime | None = None, document_number: str | None = None,
+) -> TransferEntry:  # fmt: skip
+    """A person tracing found outside the registry, on the transfer list as tracing puts them."""
+    from types import SimpleNamespace
+
+    from tongxin.isolation.services.tracing_feed import _add_outside
+    from tongxin.tracing.models import OutsidePerson
+
+    number = make_id_number("361102") if document_number is None else document_number
+    outside = OutsidePerson.objects.create(
+        incident=inc, name=name, document_number=number, address="江西省上饶市"
+    )
+    due = SimpleNamespace(level=level, reason="与病例同乘", last_exposure=exposure or START)
+    return _add_outside(inc, outside, due, "")
+
+
+def admitted(
+    entry: TransferEntry, site: Site, *, planner: User, escort: User, at: dt.datetime = START
+) -> Any:
+    """The entry taken to the site in a batch of one and received there: their stay."""
+    from tongxin.isolation.models import Outcome, Stay
+    from tongxin.isolation.services import batches as b
+    from tongxin.isolation.services.allocation import allocate_batch
+
+    batch = b.create_batch(
+        planner, entry.incident, site, [entry], vehicle_plate="浙H8", seats=5, planned_at=at,
+        escort=escort,
+    )  # fmt: skip
+    allocate_batch(planner, batch)
+    member = batch.members.get()
+    b.record_outcome(escort, member, Outcome.BOARDED, at=at)
+    lead = site.lead or planner
+    b.receive(lead, batch, [member.pk], at=at)
+    return Stay.objects.select_related("entry", "site", "room", "incident").get(entry=entry)

@@ -52,6 +52,8 @@ class SiteQuerySet(models.QuerySet["Site"]):
         if _sees_all(user):
             return self
         mine = Q(lead=user) | Q(staff=user)
+        if getattr(user, "unit_id", None):
+            mine |= Q(units=user.unit_id)  # a unit stationed at the site (派驻单位)
         j = _jurisdiction(user)
         if j.paths and not j.everywhere:
             mine |= j.q("place__path")
@@ -632,6 +634,11 @@ class Stay(AuditedModel):
     room = models.ForeignKey(
         Room, null=True, blank=True, on_delete=models.PROTECT, related_name="stays"
     )
+    # The registry record sampling knows the person by (their own; for a person from outside
+    # the registry, the one sampling registered at their first in-site sample).
+    test_person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # Copied from the room when placed, so the database can hold the one-person rule.
     room_type = models.CharField(max_length=12, choices=RoomType.choices, blank=True)
     bed = models.PositiveSmallIntegerField(default=1)
@@ -677,6 +684,10 @@ class Stay(AuditedModel):
         ]
         indexes = [
             models.Index(fields=["incident", "status", "ends_on"], name="stay_due"),
+            # The day's release-due list across incidents: only the people still in a site.
+            models.Index(
+                fields=["ends_on"], condition=Q(status="in_site"), name="stay_in_site_ends_on"
+            ),
             models.Index(fields=["site", "status"], name="stay_site_status"),
         ]
 

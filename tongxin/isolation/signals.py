@@ -21,7 +21,7 @@ def positive_found(sender: Any, instance: Any, created: bool, **kwargs: Any) -> 
     if flag is not None:
         from tongxin.isolation.services.tracing_feed import case_from_isolation_positive
 
-        case_from_isolation_positive(instance)
+        case_from_isolation_positive(instance, flag.stay)
 
 
 def connect() -> None:

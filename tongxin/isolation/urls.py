@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("sites/<int:pk>/", views.site_detail, name="site"),
     path("sites/<int:pk>/floors/<int:floor>/", views.floor, name="floor"),
+    path("sites/<int:pk>/sampling/", views.sampling, name="sampling"),
     path("rooms/<int:pk>/status/", views.room_status, name="room_status"),
     path("transfer-list/", views.transfer_list, name="transfer_list"),
     path("transfer-list/add/", views.add_entry, name="add_entry"),

@@ -1,6 +1,7 @@
 """Isolation and transfer pages. Views translate requests into service calls; everything they
 show comes through `visible_to(user)`; outside the user's reach is 404."""
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -37,6 +38,7 @@ from tongxin.isolation.services import home as hs
 from tongxin.isolation.services import stays as ss
 from tongxin.isolation.services import transfer_list as tl
 from tongxin.isolation.services.allocation import allocate_batch
+from tongxin.isolation.services.insite import can_sample_in_site
 from tongxin.isolation.services.sites import board, change_room_status, visible_site
 from tongxin.people.models import DocumentType, Person
 from tongxin.web.decorators import page
@@ -107,6 +109,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "flags": flags,
             "statuses": RoomStatus.choices,
             "can_work": ss.can_work_site(request.user, site),
+            "can_sample": can_sample_in_site(request.user, site),
             "tab": "board",
         },
     )
@@ -189,11 +192,17 @@ def add_entry(request: HttpRequest) -> HttpResponse:
                 arrived_at=arrived, **{k: v for k, v in needs.items() if v},
             )  # fmt: skip
         else:
-            tl.add_entry(
+            listed = tl.list_person(
                 request.user, incident, person, level=request.POST.get("level", "close"),
                 reason=request.POST.get("reason", "") or _("手工添加"),
                 **{k: v for k, v in needs.items() if v},
             )  # fmt: skip
+            if not isinstance(listed, TransferEntry):
+                messages.success(
+                    request,
+                    _("按现行方案居家隔离，已列入网格居家名单：%(name)s") % {"name": person.name},
+                )
+                return redirect("isolation:transfer_list")
         messages.success(request, _("已加入待转运名单：%(name)s") % {"name": person.name})
     except IsolationError as exc:
         _flash_error(request, exc)
@@ -432,10 +441,91 @@ def floor(request: HttpRequest, pk: int, floor: int) -> HttpResponse:
     )
 
 
+@page()
+def sampling(request: HttpRequest, pk: int) -> HttpResponse:
+    """In-site sampling on a phone: scan the person's card (or pick their row) and the tube."""
+    from tongxin.isolation.services import insite
+
+    site = visible_site(request.user, pk)
+    _require(can_sample_in_site(request.user, site))
+    raw_floor = request.GET.get("floor") or request.POST.get("floor") or ""
+    floor_no = int(raw_floor) if raw_floor.lstrip("-").isdigit() and len(raw_floor) < 5 else None
+    here = reverse("isolation:sampling", args=[site.pk])
+    if floor_no is not None:
+        here += f"?floor={floor_no}"
+    if request.method == "POST":
+        try:
+            if request.POST.get("stay", "").isdigit():
+                stay = (
+                    Stay.objects.filter(site=site, status=StayStatus.IN_SITE)
+                    .select_related("entry", "site", "room", "incident")
+                    .filter(pk=int(request.POST["stay"]))
+                    .first()
+                )
+                if stay is None:
+                    raise IsolationError(_("该人员不在本隔离点隔离"))
+            else:
+                document_type = request.POST.get("document_type", "")
+                if document_type not in DocumentType.values:
+                    document_type = DocumentType.RESIDENT_ID
+                stay = insite.stay_by_document(
+                    site, document_type, request.POST.get("document_number", "")[:40]
+                )
+            tube = request.POST.get("tube", "").strip()[:64]
+            answer = insite.sample_in_site(
+                request.user, stay, tube, client_id=request.POST.get("client_id") or None
+            )
+        except IsolationError as exc:
+            _flash_error(request, exc)
+        else:
+            text = _("已登记采样：%(name)s（%(room)s）试管 %(tube)s") % {
+                "name": stay.entry.name, "room": stay.room.number if stay.room else "—",
+                "tube": tube,
+            }  # fmt: skip
+            if answer["status"] == "duplicate":
+                text = _("这份采样已登记过：%(name)s 试管 %(tube)s") % {
+                    "name": stay.entry.name, "tube": tube,
+                }  # fmt: skip
+            messages.success(request, text)
+        return redirect(here)
+    today = timezone.localdate()
+    rows = insite.sampling_sheet(site, today, floor_no)
+    floors = sorted(set(site.rooms.values_list("floor", flat=True)))
+    labels = dict(_result_labels())
+    for row in rows:
+        row["result_label"] = labels.get(row["last"]["result"], "") if row["last"] else ""
+        row["client_id"] = uuid.uuid4()  # a resent form stores its sample once
+    return render(
+        request,
+        "isolation/sampling.html",
+        {
+            "site": site,
+            "rows": rows,
+            "floor": floor_no,
+            "floors": floors,
+            "today": today,
+            "client_id": uuid.uuid4(),
+            "document_types": DocumentType.choices,
+            "due_count": sum(1 for r in rows if r["test_due"]),
+        },
+    )
+
+
+def _result_labels() -> list[tuple[str, str]]:
+    from tongxin.sampling.models import TestResult
+
+    return [(value, str(label)) for value, label in TestResult.choices] + [
+        ("pending", _("结果未出"))
+    ]
+
+
 @page(Perm.WORK_ISOLATION)
 def release_due(request: HttpRequest) -> HttpResponse:
     day = parse_date(request.GET.get("date", "")) or timezone.localdate()
     rows = ss.release_due(day, request.user)
+    labels = dict(_result_labels())
+    for row in rows:
+        row["result_label"] = labels.get(row["last_test"]["result"], "") if row["last_test"] else ""
     return render(
         request,
         "isolation/release_due.html",
@@ -479,7 +569,7 @@ def home_list(request: HttpRequest) -> HttpResponse:
                 hs.set_door_seal(request.user, watch, request.POST.get("sealed") == "1")
             else:
                 hs.check_in(
-                    request.user, watch, temperature=request.POST.get("temperature") or "0",
+                    request.user, watch, temperature=request.POST.get("temperature", "")[:10],
                     well=request.POST.get("well") == "1", note=request.POST.get("note", ""),
                 )  # fmt: skip
         except IsolationError as exc:

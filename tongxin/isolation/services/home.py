@@ -18,10 +18,19 @@ from tongxin.isolation.services.rules import level_rule
 from tongxin.people.models import Person
 
 
+def keeps_at_home(incident: Incident, level: str) -> bool:
+    """Whether the incident's edition isolates the level at home, not in a site (e.g. 次密接
+    under the 9th)."""
+    rule = level_rule(incident.policy_edition, level)
+    return not rule.get("centralized_days") and bool(rule.get("home_days"))
+
+
 def start_home_isolation(
     incident: Incident, person: Person, *, level: str, start: dt.datetime
 ) -> HomeWatch:
-    """Home isolation where the edition keeps a level at home (e.g. 次密接 under the 9th)."""
+    """Home isolation where the edition keeps a level at home (e.g. 次密接 under the 9th): the
+    days and home test days count from `start` (the last exposure). Once per person: a current
+    watch is returned as it is."""
     rule = level_rule(incident.policy_edition, level)
     days = int(rule.get("home_days") or 0)
     if days <= 0:
@@ -38,6 +47,33 @@ def start_home_isolation(
             (first + dt.timedelta(days=int(d))).isoformat() for d in rule.get("home_test_days", [])
         ],
     )  # fmt: skip
+
+
+def feed_home_list_from_tracing(incident: Incident) -> dict[str, int]:
+    """Tracing's confirmed contacts whose edition keeps them at home go on their grid's home
+    list (once each). A person outside the registry has no grid: counted as skipped."""
+    from tongxin.tracing.models import Measure
+    from tongxin.tracing.services import contacts_due_for_isolation
+
+    counts = {"added": 0, "already": 0, "skipped": 0}
+    due = contacts_due_for_isolation(incident, measure=Measure.HOME_ISOLATION)
+    people = Person.objects.in_bulk([d.person_id for d in due if d.person_id])
+    current = set(
+        HomeWatch.objects.current()
+        .filter(incident=incident, person_id__in=list(people))
+        .values_list("person_id", flat=True)
+    )
+    for d in due:
+        person = people.get(d.person_id) if d.person_id else None
+        if person is None or person.household_id is None or not keeps_at_home(incident, d.level):
+            counts["skipped"] += 1
+        elif person.pk in current:
+            counts["already"] += 1
+        else:
+            start_home_isolation(incident, person, level=d.level, start=d.last_exposure)
+            current.add(person.pk)
+            counts["added"] += 1
+    return counts
 
 
 def grid_list(user: Any, on: dt.date, incident: Incident | None = None) -> list[dict[str, Any]]:
@@ -83,11 +119,14 @@ def check_in(
 ) -> HomeCheckIn:  # fmt: skip
     if not has_perm(user, Perm.KEEP_HOME_WATCH):
         raise NotAllowed(_("您没有登记居家打卡的权限"))
+    from tongxin.isolation.services.stays import parse_temperature
+
     on = on or timezone.localdate()
+    value = parse_temperature(temperature)
     try:
         with transaction.atomic():
             return HomeCheckIn.objects.create(
-                watch=watch, date=on, temperature=temperature, well=well, note=note[:200],
+                watch=watch, date=on, temperature=value, well=well, note=note[:200],
                 at=timezone.now(), by=user,
             )  # fmt: skip
     except IntegrityError as exc:

@@ -14,7 +14,7 @@ DETECTION_CHANNEL = "隔离点筛查"
 
 def positive_in_isolation(person_id: int, found_at: dt.datetime) -> FloorFlag | None:
     stay = (
-        Stay.objects.filter(entry__person_id=person_id, status=StayStatus.IN_SITE)
+        Stay.objects.filter(test_person_id=person_id, status=StayStatus.IN_SITE)
         .select_related("site", "room", "incident", "entry")
         .first()
     )

@@ -2,6 +2,7 @@
 through the sampling module, twice-daily health checks, release and the release notice."""
 
 import datetime as dt
+import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models.fields.json import KeyTransform
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +25,7 @@ from tongxin.isolation.models import (
     HealthCheck,
     HomeWatch,
     Level,
+    Room,
     RoomStatus,
     Site,
     Stay,
@@ -65,6 +68,9 @@ def start_stay(stay: Stay, at: dt.datetime) -> Stay:
     edition = stay.incident.policy_edition if stay.incident_id else entry.incident.policy_edition
     rules = level_rule(edition, level)
     stay.level = level
+    # Where the person's samples are recorded: their registry record (sampling registers a
+    # person from outside the registry at their first in-site sample).
+    stay.test_person_id = stay.test_person_id or entry.person_id
     stay.rules = rules
     stay.edition_code = edition.code
     stay.last_exposure = entry.last_exposure or at
@@ -160,65 +166,6 @@ def change_entry_exposure(
 # --- in-site tests ----------------------------------------------------------------------------
 
 
-def site_round(incident: Incident, site: Site) -> tuple[Any, Any]:
-    """The incident's isolation testing round and the site as its test point (created once)."""
-    from tongxin.testing.models import RoundArea, RoundPoint, RoundStatus, TestPoint, TestRound
-
-    test_round = TestRound.objects.filter(incident=incident, name=ISOLATION_ROUND_NAME).first()
-    if test_round is None:
-        test_round = TestRound.objects.create(
-            incident=incident, name=ISOLATION_ROUND_NAME, starts_at=incident.started_at,
-            deadline=incident.started_at + dt.timedelta(days=3650), status=RoundStatus.ACTIVE,
-        )  # fmt: skip
-    if site.test_point_id is None:
-        site.test_point = TestPoint.objects.create(
-            name=site.name, place=site.place, address=site.address,
-            opens_at=dt.time(0, 0), closes_at=dt.time(23, 59), samplers=1,
-        )  # fmt: skip
-        site.save(update_fields=["test_point"])
-    RoundPoint.objects.get_or_create(round=test_round, point=site.test_point)
-    # The site's place is in the round's scope: the site's samplers (a unit assigned there)
-    # see the round and its point like any other.
-    RoundArea.objects.get_or_create(round=test_round, place=site.place)
-    return test_round, site.test_point
-
-
-def sample_in_site(
-    user: Any, stay: Stay, barcode: str, at: dt.datetime | None = None,
-    client_id: str | None = None,
-) -> dict[str, Any]:  # fmt: skip
-    """A single tube taken in the site, recorded through the sampling module."""
-    from tongxin.sampling.models import SampleSource
-    from tongxin.sampling.services.recording import NotAllowed as SamplingNotAllowed
-    from tongxin.sampling.services.recording import record_batch
-    from tongxin.testing.models import SamplingMode
-
-    if stay.status != StayStatus.IN_SITE:
-        raise IsolationError(_("该人员不在隔离中"))
-    if stay.entry.person_id is None:
-        raise IsolationError(_("登记名单外人员请先在居民名单中登记"))
-    test_round, point = site_round(stay.incident, stay.site)
-    # By document, as the site's scanner reads the card: the person lives outside the site's
-    # jurisdiction, so an id alone would be out of the sampler's reach. Never shown or logged.
-    person = Person.objects.only("document_type", "document_number").get(pk=stay.entry.person_id)
-    event = {
-        "id": client_id or str(uuid.uuid4()), "tube": barcode,
-        "document_type": person.document_type, "document_number": person.document_number,
-        "sampled_at": (at or timezone.now()).isoformat(),
-    }  # fmt: skip
-    try:
-        result = record_batch(
-            [event], user=user, source=SampleSource.POINT,
-            defaults={"round": test_round.pk, "point": point.pk, "tube_mode": SamplingMode.SINGLE},
-        )  # fmt: skip
-    except SamplingNotAllowed as exc:
-        raise NotAllowed(str(exc)) from exc
-    answer = result.results[0]
-    if answer["status"] == "refused":
-        raise IsolationError(answer.get("message") or answer.get("reason") or _("未能登记"))
-    return answer
-
-
 @dataclass(frozen=True)
 class _Due:
     """What the release rule needs of a stay (read with values(), no model instances)."""
@@ -233,7 +180,7 @@ class _Due:
 
 def _due_of(stay: Stay) -> _Due:
     return _Due(
-        stay.pk, stay.entry.person_id, stay.incident_id, stay.intake_at, stay.last_exposure,
+        stay.pk, stay.test_person_id, stay.incident_id, stay.intake_at, stay.last_exposure,
         tuple(stay.test_days),
     )  # fmt: skip
 
@@ -272,76 +219,145 @@ def last_tests(stays: list[Stay]) -> dict[int, dict[str, Any]]:
     return _last_tests([_due_of(s) for s in stays])
 
 
-def _final_day(last_exposure: dt.datetime | None, test_days: Iterable[int]) -> dt.date | None:
-    days = list(test_days)
-    if last_exposure is None or not days:
-        return None
-    return _local_date(last_exposure) + dt.timedelta(days=int(max(days)))
-
-
 def final_test_check(stay: Stay | _Due, last: dict[str, Any] | None) -> str:
     """Why the stay cannot be released yet on its tests ("" when it can): the latest test
     must be taken on or after the final test day and be negative."""
-    test_days = stay.test_days
-    final = _final_day(stay.last_exposure, test_days)
-    if last is None:
-        return _("没有隔离期间的核酸检测记录")
-    if final is not None and _local_date(last["sampled_at"]) < final:
-        return _("最后一次检测早于末次检测日（%(date)s）") % {"date": final.isoformat()}
-    if last["result"] == "pending":
-        return _("末次检测结果未出")
-    if last["result"] != "negative":
-        return _("末次检测结果不是阴性")
-    return ""
+    return _final_check(stay.last_exposure, stay.test_days, last, timezone.get_current_timezone())
 
 
 def release_due(
     on: dt.date, user: Any = None, incident: Incident | None = None
 ) -> list[dict[str, Any]]:
     """People whose centralized isolation ends on or before the day, with their last test and
-    whether they may go. Two queries, read as plain rows."""
+    whether they may go.
+
+    One query: the due stays (scoped to the user) joined with each one's latest in-site sample
+    since intake, picked by the database (a window over the incidents' isolation rounds only:
+    the sampling table's round index, never a scan of the county's mass-testing samples, and
+    no list of people sent back and forth). Rows are read as plain tuples."""
+    from django.db import connection
+
+    from tongxin.sampling.models import SampleEvent, Tube
+    from tongxin.testing.models import TestRound
+
     qs = Stay.objects.filter(status=StayStatus.IN_SITE, ends_on__lte=on)
     if user is not None:
         qs = qs.filter(pk__in=Stay.objects.visible_to(user).values("pk"))
     if incident is not None:
         qs = qs.filter(incident=incident)
-    rows = list(
-        qs.order_by("ends_on", "site__name", "pk").values_list(
-            "pk", "entry__person_id", "incident_id", "intake_at", "last_exposure", "rules",
-            "entry__name", "entry__document_masked", "level", "site__name", "room__number",
-            "ends_on", "edition_code",
-        )
+    columns = (
+        "pk", "entry_id", "site_id", "room_id", "incident_id", "test_person_id", "intake_at",
+        "last_exposure", "rule_test_days", "level", "ends_on", "edition_code",
     )  # fmt: skip
-    dues = [
-        _Due(r[0], r[1], r[2], r[3], r[4], tuple((r[5] or {}).get("test_days") or ())) for r in rows
-    ]
-    tests = _last_tests(dues)
+    # Only the rules' test days travel, not the whole snapshot.
+    qs = qs.order_by().annotate(rule_test_days=KeyTransform("test_days", "rules"))
+    due_sql, due_params = qs.values_list(*columns).query.sql_with_params()
+    t = {
+        m.__name__: connection.ops.quote_name(m._meta.db_table)
+        for m in (TransferEntry, Site, Room, SampleEvent, Tube, TestRound)
+    }
+    names = ", ".join(("id", *columns[1:]))
+    sql = f"""
+        WITH due({names}) AS ({due_sql}),
+        last AS (
+            SELECT x.stay_id, x.sampled_at, x.barcode, x.result FROM (
+                SELECT s.id AS stay_id, ev.sampled_at, tube.barcode, tube.result,
+                       ROW_NUMBER() OVER (
+                           PARTITION BY s.id ORDER BY ev.sampled_at DESC, ev.id DESC
+                       ) AS n
+                FROM due s
+                JOIN {t["TestRound"]} r ON r.incident_id = s.incident_id AND r.name = %s
+                JOIN {t["SampleEvent"]} ev
+                  ON ev.round_id = r.id AND ev.person_id = s.test_person_id
+                 AND ev.sampled_at >= s.intake_at
+                JOIN {t["Tube"]} tube ON tube.id = ev.tube_id
+            ) x WHERE x.n = 1
+        )
+        SELECT s.id, e.name, e.document_masked, s.level, site.name, room.number, s.ends_on,
+               s.edition_code, s.last_exposure, s.rule_test_days, last.sampled_at, last.barcode,
+               last.result
+        FROM due s
+        JOIN {t["TransferEntry"]} e ON e.id = s.entry_id
+        JOIN {t["Site"]} site ON site.id = s.site_id
+        LEFT JOIN {t["Room"]} room ON room.id = s.room_id
+        LEFT JOIN last ON last.stay_id = s.id
+        ORDER BY s.ends_on, site.name, s.id
+    """  # noqa: S608  (table names from _meta; values are parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*due_params, ISOLATION_ROUND_NAME])
+        rows = cursor.fetchall()
+    tz = timezone.get_current_timezone()
+    sqlite = connection.vendor == "sqlite"
     out = []
-    for due, r in zip(dues, rows, strict=True):
-        last = tests.get(due.stay)
-        blocked = final_test_check(due, last)
+    for (pk, name, masked, level, site, number, ends_on, edition, exposed, test_days,
+         sampled_at, barcode, result) in rows:  # fmt: skip
+        if sqlite:  # SQLite hands raw text back
+            exposed, sampled_at, ends_on = _sqlite_row(exposed, sampled_at, ends_on)
+        if isinstance(test_days, str):
+            test_days = json.loads(test_days)
+        test_days = test_days or ()
+        last = None
+        if sampled_at is not None:
+            last = {"tube": barcode, "sampled_at": sampled_at, "result": result or "pending"}
+        blocked = _final_check(exposed, test_days, last, tz)
         out.append(
             {
-                "stay": due.stay,
-                "name": r[6],
-                "document_masked": r[7],
-                "level": r[8],
-                "site": r[9],
-                "room": r[10],
-                "ends_on": r[11].isoformat() if r[11] else None,
-                "edition": r[12],
+                "stay": pk,
+                "name": name,
+                "document_masked": masked,
+                "level": level,
+                "site": site,
+                "room": number,
+                "ends_on": ends_on.isoformat() if ends_on else None,
+                "edition": edition,
                 "last_test": None
                 if last is None
                 else {
-                    "tube": last["tube"],
+                    "tube": barcode,
                     "result": last["result"],
-                    "sampled_at": timezone.localtime(last["sampled_at"]).isoformat(),
+                    "sampled_at": sampled_at.astimezone(tz).isoformat(),
                 },
                 "may_release": not blocked,
                 "blocked_because": blocked or None,
             }
         )
     return out
+
+
+def _sqlite_row(exposed: Any, sampled_at: Any, ends_on: Any) -> tuple[Any, ...]:
+    from django.utils.dateparse import parse_date, parse_datetime
+
+    def aware(value: Any) -> Any:
+        if isinstance(value, str):
+            value = parse_datetime(value)
+        if value is not None and timezone.is_naive(value):
+            value = value.replace(tzinfo=dt.UTC)
+        return value
+
+    if isinstance(ends_on, str):
+        ends_on = parse_date(ends_on)
+    return aware(exposed), aware(sampled_at), ends_on
+
+
+def _final_check(
+    exposed: dt.datetime | None, test_days: Iterable[int], last: dict[str, Any] | None, tz: Any
+) -> str:
+    """`final_test_check` for a plain row, with the time zone looked up once per list."""
+    days = list(test_days)
+    final = (
+        exposed.astimezone(tz).date() + dt.timedelta(days=int(max(days)))
+        if exposed is not None and days
+        else None
+    )
+    if last is None:
+        return _("没有隔离期间的核酸检测记录")
+    if final is not None and last["sampled_at"].astimezone(tz).date() < final:
+        return _("最后一次检测早于末次检测日（%(date)s）") % {"date": final.isoformat()}
+    if last["result"] == "pending":
+        return _("末次检测结果未出")
+    if last["result"] != "negative":
+        return _("末次检测结果不是阴性")
+    return ""
 
 
 # --- release ----------------------------------------------------------------------------------
@@ -437,6 +453,17 @@ def move_out(user: Any, stay: Stay, reason: str, at: dt.datetime | None = None) 
 FEVER = Decimal("37.3")
 
 
+def parse_temperature(raw: Any) -> Decimal:
+    """A body temperature as typed on a phone: a number of ℃ with one decimal, 34.0–43.0."""
+    try:
+        value = Decimal(str(raw).strip()).quantize(Decimal("0.1"))
+    except (InvalidOperation, ValueError) as exc:
+        raise IsolationError(_("体温无效")) from exc
+    if not value.is_finite() or not Decimal("34.0") <= value <= Decimal("43.0"):
+        raise IsolationError(_("体温应在 34.0–43.0 ℃ 之间"))
+    return value
+
+
 def record_health_check(
     user: Any, stay: Stay, *, temperature: Any, symptoms: Iterable[str] = (),
     slot: str | None = None, at: dt.datetime | None = None, client_id: str | None = None,
@@ -446,12 +473,7 @@ def record_health_check(
         raise NotAllowed(_("只有本隔离点的工作人员可以登记健康监测"))
     if stay.status != StayStatus.IN_SITE:
         raise IsolationError(_("该人员不在隔离中"))
-    try:
-        value = Decimal(str(temperature)).quantize(Decimal("0.1"))
-    except (InvalidOperation, ValueError) as exc:
-        raise IsolationError(_("体温无效")) from exc
-    if not Decimal("34.0") <= value <= Decimal("43.0"):
-        raise IsolationError(_("体温应在 34.0–43.0 ℃ 之间"))
+    value = parse_temperature(temperature)
     at = at or timezone.now()
     local = timezone.localtime(at)
     slot = slot or (CheckSlot.MORNING if local.hour < 12 else CheckSlot.AFTERNOON)

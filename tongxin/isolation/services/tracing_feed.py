@@ -64,6 +64,17 @@ def feed_transfer_list_from_tracing(incident: Incident) -> dict[str, int]:
     return counts
 
 
+def feed_from_tracing(incident: Incident) -> dict[str, Any]:
+    """Both lists from tracing: the transfer list (centralized isolation) and the grids' home
+    lists (home isolation, where the edition keeps a level at home)."""
+    from tongxin.isolation.services.home import feed_home_list_from_tracing
+
+    return {
+        **feed_transfer_list_from_tracing(incident),
+        "home": feed_home_list_from_tracing(incident),
+    }
+
+
 def _add_outside(incident: Incident, person: Any, due: Any, ref: str) -> TransferEntry:
     edition = incident.policy_edition
     rule = level_rule(edition, due.level)
@@ -97,15 +108,25 @@ def on_last_exposure_changed(
         change_entry_exposure(entry, last_exposure, _("流调更新末次暴露时间（新的传播源）"))
 
 
-def case_from_isolation_positive(positive: Any) -> Any:
-    """A positive found in isolation becomes a case, detection channel 隔离点筛查."""
-    from tongxin.tracing.models import Case, Channel
+def case_from_isolation_positive(positive: Any, stay: Any = None) -> Any:
+    """A positive found in isolation becomes a case, detection channel 隔离点筛查. A person
+    tracing knows as outside the registry stays that person in the case (sampling's record of
+    them is only where their tubes were filed)."""
+    from tongxin.tracing.models import Case, Channel, OutsidePerson
     from tongxin.tracing.services import TracingError
     from tongxin.tracing.services.cases import case_from_positive
 
-    if Case.objects.filter(incident=positive.round.incident, person_id=positive.person_id).exists():
+    incident = positive.round.incident
+    outside_id = getattr(getattr(stay, "entry", None), "outside_person_id", None)
+    outside = OutsidePerson.objects.filter(pk=outside_id).first() if outside_id else None
+    cases = Case.objects.filter(incident=incident)
+    if outside is not None:
+        cases = cases.filter(outside_person=outside)
+    else:
+        cases = cases.filter(person_id=positive.person_id)
+    if cases.exists():
         return None
     try:
-        return case_from_positive(positive, channel=Channel.ISOLATION_SITE)
+        return case_from_positive(positive, channel=Channel.ISOLATION_SITE, outside=outside)
     except TracingError:
         return None

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from tongxin.accounts.permissions import Perm, has_perm
 from tongxin.care.models import CareNeed, NeedKind
 from tongxin.incidents.models import Incident
-from tongxin.isolation.models import EntryStatus, Level, Source, TransferEntry
+from tongxin.isolation.models import EntryStatus, HomeWatch, Level, Source, TransferEntry
 from tongxin.isolation.services import IsolationError, NotAllowed
 from tongxin.isolation.services.rules import level_rule
 from tongxin.people.models import Person
@@ -90,6 +90,30 @@ def add_entry(
             )  # fmt: skip
     except IntegrityError as exc:
         raise IsolationError(_("%(name)s 已在转运名单中") % {"name": person.name}) from exc
+
+
+def list_person(
+    user: Any, incident: Incident, person: Person, *, level: str, reason: str,
+    last_exposure: dt.datetime | None = None, **needs: Any,
+) -> TransferEntry | HomeWatch:  # fmt: skip
+    """Put a resident where the edition says the level goes: the transfer list for centralized
+    isolation, or their grid's home list when the level is isolated at home."""
+    from tongxin.isolation.services.home import keeps_at_home, start_home_isolation
+
+    if level in Level.values and keeps_at_home(incident, level):
+        _require_planner(user)
+        if not incident.is_open:
+            raise IsolationError(_("响应事件已结束"))
+        if person.household_id is None:
+            raise IsolationError(
+                _("%(name)s 没有登记住址，无法列入居家名单") % {"name": person.name}
+            )
+        return start_home_isolation(
+            incident, person, level=level, start=last_exposure or timezone.now()
+        )
+    return add_entry(
+        user, incident, person, level=level, reason=reason, last_exposure=last_exposure, **needs
+    )
 
 
 def add_arrival(

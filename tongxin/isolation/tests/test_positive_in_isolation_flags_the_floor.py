@@ -10,8 +10,8 @@ from tongxin.isolation import factories as f
 from tongxin.isolation.models import FloorFlag, Outcome, Stay
 from tongxin.isolation.services import batches as b
 from tongxin.isolation.services.allocation import allocate_batch
+from tongxin.isolation.services.insite import sample_in_site
 from tongxin.isolation.services.sites import board
-from tongxin.isolation.services.stays import sample_in_site
 from tongxin.notifications.models import Message
 from tongxin.sampling.services.results import import_result_rows
 

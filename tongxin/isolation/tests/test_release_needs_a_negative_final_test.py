@@ -13,7 +13,8 @@ from tongxin.isolation.models import HomeWatch, Outcome, RoomStatus, Stay, StayS
 from tongxin.isolation.services import IsolationError
 from tongxin.isolation.services import batches as b
 from tongxin.isolation.services.allocation import allocate_batch
-from tongxin.isolation.services.stays import release, release_due, sample_in_site
+from tongxin.isolation.services.insite import sample_in_site
+from tongxin.isolation.services.stays import release, release_due
 from tongxin.sampling.models import Tube
 from tongxin.sampling.services.results import import_result_rows
 

@@ -100,7 +100,7 @@ def test_a_positive_in_isolation_becomes_a_case(
     django_capture_on_commit_callbacks,
 ):
     from tongxin.factories import UnitFactory, UserFactory, assign
-    from tongxin.isolation.services.stays import sample_in_site
+    from tongxin.isolation.services.insite import sample_in_site
     from tongxin.sampling.services.results import import_result_rows
     from tongxin.tracing.models import Case, Channel
 

@@ -39,7 +39,7 @@ from tongxin.sampling.models import (
     WalkIn,
 )
 from tongxin.sampling.services import _sql
-from tongxin.sampling.services.access import can
+from tongxin.sampling.services.access import can, staffed_points
 from tongxin.testing.models import (
     POOL_SIZES,
     RoundPoint,
@@ -302,7 +302,9 @@ def record_batch(
     "phone"} (optional)}; or {"id", "kind": "close", "tube", "at"} to close a pooled tube
     before it is full. `defaults` gives round, point and tube_mode for every event.
     """
-    if not can(user, "record_samples"):
+    sampler = can(user, "record_samples")
+    staffed = staffed_points(user)
+    if not sampler and not staffed:
         raise NotAllowed(_("您没有登记采样的权限"))
     if not isinstance(events, (list, tuple)):
         raise BatchError(_("events 必须是列表"))
@@ -320,7 +322,7 @@ def record_batch(
                 if event.key in seen:
                     event.status = DUPLICATE
                 seen.add(event.key)
-        batch = _Batch(parsed, user, source, now)
+        batch = _Batch(parsed, user, source, now, sampler=sampler, staffed=staffed)
         try:
             with transaction.atomic():
                 batch.run()
@@ -335,9 +337,16 @@ def record_batch(
 
 
 class _Batch:
-    def __init__(self, events: list[_Event], user: Any, source: str, now: dt.datetime) -> None:
+    def __init__(
+        self, events: list[_Event], user: Any, source: str, now: dt.datetime, *,
+        sampler: bool = True, staffed: frozenset[int] = frozenset(),
+    ) -> None:  # fmt: skip
         self.events = events
         self.user = user
+        # A sampler by role records where their jurisdiction reaches; anyone else only at the
+        # points they staff (access.staffed_points), never door to door.
+        self.sampler = sampler
+        self.staffed = staffed
         self.source = source
         self.now = now
         self.tubes: dict[str, _TubeState] = {}
@@ -384,11 +393,14 @@ class _Batch:
         round_ids = {e.round_id for e in live}
         if not round_ids:
             return
+        wanted = TestRound.objects.filter(pk__in=round_ids)
+        reachable = wanted.none()
+        if self.sampler:
+            reachable = wanted.filter(pk__in=TestRound.objects.visible_to(self.user).values("pk"))
+        if self.staffed:
+            reachable |= wanted.filter(round_points__point_id__in=self.staffed)
         rounds = self.rounds = {
-            r.pk: r
-            for r in TestRound.objects.visible_to(self.user)
-            .filter(pk__in=round_ids)
-            .select_related("incident__policy_edition")
+            r.pk: r for r in reachable.distinct().select_related("incident__policy_edition")
         }
         from tongxin.testing.services import scope_paths
 
@@ -397,11 +409,12 @@ class _Batch:
         self.point_paths = dict(
             TestPoint.objects.filter(pk__in=point_ids).values_list("pk", "place__path")
         )
+        where = Q(point_id__in=self.staffed)
+        if self.sampler:
+            where |= Q(point__in=TestPoint.objects.visible_to(self.user))
         allowed = set(
             RoundPoint.objects.filter(
-                round_id__in=rounds,
-                point_id__in=point_ids,
-                point__in=TestPoint.objects.visible_to(self.user),
+                where, round_id__in=rounds, point_id__in=point_ids
             ).values_list("round_id", "point_id")
         ) if point_ids else set()  # fmt: skip
         for event in live:
@@ -414,6 +427,8 @@ class _Batch:
                 event.point_id is not None and (event.round_id, event.point_id) not in allowed
             ) or (event.point_id is None and event.door_task_id is None):
                 event.refuse("no_point")
+            elif event.door_task_id is not None and not self.sampler:
+                event.refuse("no_task")
 
     def _check_door_tasks(self) -> None:
         wanted = {e.door_task_id for e in self.live() if e.door_task_id is not None}

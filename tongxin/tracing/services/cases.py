@@ -87,9 +87,13 @@ def create_case(
     return case
 
 
-def case_from_positive(positive: PositivePerson, *, channel: str, by: Any = None) -> Case:
+def case_from_positive(
+    positive: PositivePerson, *, channel: str, by: Any = None, outside: OutsidePerson | None = None
+) -> Case:
     """A positive single-tube result (from a recall or not) becomes a case in one step: the
-    person, the tube's sampling time as first positive sample, the report time."""
+    person, the tube's sampling time as first positive sample, the report time. `outside`: the
+    person is one tracing knows outside the registry (sampling filed their tube under the
+    record it registered on the spot); the case is theirs."""
     incident = positive.round.incident
     sampled = (
         positive.tube.samples.filter(person_id=positive.person_id)
@@ -99,7 +103,8 @@ def case_from_positive(positive: PositivePerson, *, channel: str, by: Any = None
     )
     return create_case(
         incident,
-        person=positive.person,
+        person=None if outside is not None else positive.person,
+        outside=outside,
         channel=channel,
         reported_at=positive.found_at,
         first_positive_at=sampled or positive.found_at,

@@ -116,14 +116,17 @@ def recompute(management: Management) -> Management:
     return m
 
 
-def contacts_due_for_isolation(incident: Incident) -> list[DueForIsolation]:
-    """Confirmed 密接 and 次密接 whose management in the edition is centralized isolation and who
-    are not yet marked isolated, oldest last exposure first."""
+def contacts_due_for_isolation(
+    incident: Incident, measure: str = Measure.CENTRALIZED
+) -> list[DueForIsolation]:
+    """Confirmed 密接 and 次密接 whose management in the edition is centralized isolation (or
+    the `measure` asked for, e.g. home isolation) and who are not yet marked isolated, oldest
+    last exposure first."""
     qs = (
         Management.objects.filter(
             incident=incident,
             level__in=[Level.CLOSE, Level.SECONDARY],
-            measure=Measure.CENTRALIZED,
+            measure=measure,
             status=ManagementStatus.DUE,
             isolated_at__isnull=True,
         )

@@ -5,8 +5,10 @@
     tongxin isolation allocate BATCH --json             # a room per person, or why not
     tongxin isolation batch BATCH --json                # head counts and whether they reconcile
     tongxin isolation release-due --date 2022-03-18 --json
-    tongxin isolation sweep                             # escalate the long unreachable (cron)
-    tongxin isolation feed [--incident ID]              # tracing's due contacts onto the list
+    tongxin isolation sweep                             # escalate the long unreachable, end
+                                                        # finished home watches (cron)
+    tongxin isolation feed [--incident ID]              # tracing's due contacts onto the
+                                                        # transfer list or the home list
 
 BATCH is a batch's id or code. Commands act as --user (or the command line) in the audit trail.
 """
@@ -111,15 +113,20 @@ class Command(BaseCommand):
         return {"date": day.isoformat(), "people": release_due(day, user, incident)}
 
     def do_feed(self, user: Any, options: dict[str, Any]) -> Any:
-        from tongxin.isolation.services.tracing_feed import feed_transfer_list_from_tracing
+        from tongxin.isolation.services.tracing_feed import feed_from_tracing
 
         incident = _incident(options.get("incident"))
         if incident is None:
             raise CommandError(_("没有进行中的响应事件"))
-        return feed_transfer_list_from_tracing(incident)
+        return feed_from_tracing(incident)
 
     def do_sweep(self, user: Any, options: dict[str, Any]) -> Any:
-        return {"escalated": escalate_unreachable()}
+        from tongxin.isolation.services.home import end_finished
+
+        return {
+            "escalated": escalate_unreachable(),
+            "home_ended": end_finished(timezone.localdate()),
+        }
 
     def text(self, action: str, data: Any) -> str:
         if action == "sites":
