@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 
+from tongxin.core.idnumbers import check_char
 from tongxin.factories import PersonFactory, household
 from tongxin.people.models import Person
 from tongxin.sampling.models import PointHour, RoundHousehold, SampledPerson, SampleEvent, Tube
@@ -24,6 +25,11 @@ from .conftest import event, local
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the PostgreSQL path runs on PostgreSQL only"
 )
+
+
+NEWCOMER = "33089919850202331" + check_char("33089919850202331")
+UNREGISTERED = "330899199001011231"
+BAD_CHECK_DIGIT = UNREGISTERED[:17] + ("2" if UNREGISTERED[17] != "2" else "3")
 
 
 def _batches(world: Any) -> tuple[list[dict], list[dict]]:
@@ -49,15 +55,15 @@ def _batches(world: Any) -> tuple[list[dict], list[dict]]:
         event(zhang, "PA2", at=local(6, 9, 3)),  # sampled earlier in the round
         event(zhao, "PA2", at=local(6, 9, 4)),  # sealed zone
         event(far, "PA2", at=local(6, 9, 5)),  # outside the round's scope
-        event(None, "PA3", at=local(6, 9, 6), document_number="330899199001011231"),
+        event(None, "PA3", at=local(6, 9, 6), document_number=UNREGISTERED),
         event(
             None,
             "PA3",
             at=local(6, 9, 7),
-            document_number="330899198502023318",
+            document_number=NEWCOMER,
             walk_in={"name": "新来的"},
         ),
-        event(None, "PA3", at=local(6, 9, 8), document_number="330899199001011232"),  # bad
+        event(None, "PA3", at=local(6, 9, 8), document_number=BAD_CHECK_DIGIT),  # bad
         event(None, "PA3", kind="close", at=local(6, 9, 9)),
         event(li, "PA3", at=local(6, 9, 10)),  # after the close: refused
     ]
