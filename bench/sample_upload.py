@@ -50,6 +50,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out" / "sample_upload"
 DOC = ROOT / "docs" / "performance.md"
@@ -395,7 +397,7 @@ class Client(threading.Thread):
                 self.latencies.append(time.perf_counter() - started)
                 if response.status != 200:
                     raise RuntimeError(f"HTTP {response.status}: {payload[:300]!r}")
-                return json.loads(payload)
+                return orjson.loads(payload)
             except (ConnectionError, http.client.HTTPException):
                 conn.close()
                 if attempt == 2:
@@ -543,7 +545,7 @@ def batch_body(info: dict[str, Any], item: tuple[int, int, list[int]]) -> bytes:
             }
         )
     payload = {"round": info["rounds"][r], "tube_mode": "pool_10", "events": events}
-    return json.dumps(payload, ensure_ascii=False).encode()
+    return orjson.dumps(payload)
 
 
 def run_upload(args: argparse.Namespace, env: dict[str, str], info: dict[str, Any]) -> dict:
