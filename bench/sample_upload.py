@@ -465,7 +465,7 @@ class Cadre(threading.Thread):
 def cadres(args: argparse.Namespace, info: dict[str, Any], port: int, stop: threading.Event
            ) -> list[Cadre]:  # fmt: skip
     """`--readers` cadres signed in as the command post (a token for the API, a session for
-    the pages), reading round 1 (the one being uploaded first)."""
+    the pages), reading round 1 (the one being uploaded first), counted once beforehand."""
     if not args.readers:
         return []
     from django.conf import settings
@@ -473,7 +473,13 @@ def cadres(args: argparse.Namespace, info: dict[str, Any], port: int, stop: thre
     from django.urls import reverse
 
     from tongxin.accounts.models import ApiToken, User
+    from tongxin.sampling.services.coverage import recount
+    from tongxin.testing.models import TestRound
 
+    # The round's expected residents are counted before the surge (the first look at a round
+    # counts them inline, then every TONGXIN_COVERAGE_RECOUNT_SECONDS in the background): not
+    # what is measured here.
+    recount(TestRound.objects.get(pk=info["rounds"][0]))
     chief = User.objects.get(username="command")
     _token, key = ApiToken.issue(chief, "指挥部看板（基准测试）")
     browser = DjangoClient()
