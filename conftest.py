@@ -19,3 +19,5 @@ def _immediate_tasks_and_temp_media(settings: Any, tmp_path: Any) -> None:
     # (tongxin/security/tests/test_second_factor_*.py) turn it on. Pinned here so a developer's
     # environment with TONGXIN_OTP_REQUIRED=1 does not change the rest of the suite.
     settings.TONGXIN_OTP_REQUIRED = False
+    # Coverage figures are shared for 30 s in production; tests read them as they are.
+    settings.TONGXIN_COVERAGE_CACHE_SECONDS = 0

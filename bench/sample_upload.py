@@ -50,6 +50,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out" / "sample_upload"
 DOC = ROOT / "docs" / "performance.md"
@@ -167,6 +169,10 @@ def seed(args: argparse.Namespace) -> dict[str, Any]:
     estates: list[tuple[int, str]] = []
     households: list[int] = []
     estate_index: dict[int, int] = {}
+    # 40 households a building (2.5 people each) for 400,000 residents; more for more.
+    per_building = max(
+        HOUSEHOLDS, -(-args.residents * 2 // (5 * TOWNSHIPS * COMMUNITIES * ESTATES * BUILDINGS))
+    )
 
     def add(parent_id: int, parent_path: str, parent_address: str, kind: str, key: str,
             name: str, index: int, numchild: int) -> tuple[int, str, str]:  # fmt: skip
@@ -191,8 +197,8 @@ def seed(args: argparse.Namespace) -> dict[str, Any]:
                 estates.append((eid, epath))
                 for b in range(1, BUILDINGS + 1):
                     bid, bpath, baddr = add(eid, epath, eaddr, PlaceKind.BUILDING, str(b),
-                                            f"{b}幢", b, HOUSEHOLDS)  # fmt: skip
-                    for h in range(1, HOUSEHOLDS + 1):
+                                            f"{b}幢", b, per_building)  # fmt: skip
+                    for h in range(1, per_building + 1):
                         room = f"{(h - 1) // 4 + 1}0{(h - 1) % 4 + 1}"
                         hid, _p, _a = add(bid, bpath, baddr, PlaceKind.HOUSEHOLD, room,
                                           f"{room}室", h, 0)  # fmt: skip
@@ -391,7 +397,7 @@ class Client(threading.Thread):
                 self.latencies.append(time.perf_counter() - started)
                 if response.status != 200:
                     raise RuntimeError(f"HTTP {response.status}: {payload[:300]!r}")
-                return json.loads(payload)
+                return orjson.loads(payload)
             except (ConnectionError, http.client.HTTPException):
                 conn.close()
                 if attempt == 2:
@@ -416,6 +422,75 @@ class Client(threading.Thread):
             self.errors.append(repr(exc))
         finally:
             conn.close()
+
+
+class Cadre(threading.Thread):
+    """A cadre with the coverage pages open during the surge: every `every` seconds (the first
+    time at a random moment of the first window) the county summary (the API a dashboard
+    polls) and one estate's untested list (the page)."""
+
+    def __init__(self, port: int, token: str, session: tuple[str, str], paths: tuple[str, str],
+                 every: float, stop: threading.Event, seed: int) -> None:  # fmt: skip
+        super().__init__(daemon=True)
+        self.port, self.token, self.session, self.paths = port, token, session, paths
+        self.every, self.stop, self.rng = every, stop, random.Random(seed)
+        self.latencies: dict[str, list[float]] = {"summary": [], "untested": []}
+        self.errors: list[str] = []
+
+    def get(self, path: str, headers: dict[str, str], kind: str) -> None:
+        started = time.perf_counter()
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        try:
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                self.errors.append(f"{kind}: HTTP {response.status}")
+                return
+            self.latencies[kind].append(time.perf_counter() - started)
+        except (OSError, http.client.HTTPException) as exc:
+            self.errors.append(f"{kind}: {exc!r}")
+        finally:
+            conn.close()
+
+    def run(self) -> None:
+        wait = self.rng.uniform(0, self.every)
+        while not self.stop.wait(wait):
+            started = time.monotonic()
+            self.get(self.paths[0], {"Authorization": f"Bearer {self.token}"}, "summary")
+            self.get(self.paths[1], {"Cookie": f"{self.session[0]}={self.session[1]}"}, "untested")
+            wait = max(0.0, self.every - (time.monotonic() - started))
+
+
+def cadres(args: argparse.Namespace, info: dict[str, Any], port: int, stop: threading.Event
+           ) -> list[Cadre]:  # fmt: skip
+    """`--readers` cadres signed in as the command post (a token for the API, a session for
+    the pages), reading round 1 (the one being uploaded first), counted once beforehand."""
+    if not args.readers:
+        return []
+    from django.conf import settings
+    from django.test import Client as DjangoClient
+    from django.urls import reverse
+
+    from tongxin.accounts.models import ApiToken, User
+    from tongxin.sampling.services.coverage import recount
+    from tongxin.testing.models import TestRound
+
+    # The round's expected residents are counted before the surge (the first look at a round
+    # counts them inline, then every TONGXIN_COVERAGE_RECOUNT_SECONDS in the background): not
+    # what is measured here.
+    recount(TestRound.objects.get(pk=info["rounds"][0]))
+    chief = User.objects.get(username="command")
+    _token, key = ApiToken.issue(chief, "指挥部看板（基准测试）")
+    browser = DjangoClient()
+    browser.force_login(chief)
+    session = (settings.SESSION_COOKIE_NAME, browser.cookies[settings.SESSION_COOKIE_NAME].value)
+    round_id = info["rounds"][0]
+    paths = (
+        f"/api/v1/sampling/rounds/{round_id}/coverage",
+        reverse("sampling:untested", args=[round_id, info["estates"][17][0]]),
+    )
+    return [Cadre(port, key, session, paths, args.read_every, stop, n) for n in range(args.readers)]
 
 
 def server_processes(master: int, db: str) -> list[int]:
@@ -455,32 +530,35 @@ def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
     return sum(after[pid] - before.get(pid, 0.0) for pid in after)
 
 
+def batch_body(info: dict[str, Any], item: tuple[int, int, list[int]]) -> bytes:
+    """The JSON body a point's device sends for one planned batch."""
+    r, first_tube, people = item
+    start = info["starts"][r]
+    spans = info.setdefault("spans", [len(round_people(x, info["people"])) for x in range(3)])
+    estate_of, households, points = info["estate_of"], info["households"], info["points"]
+    step = 20 * 3600 / max(spans[r], 1)
+    events = []
+    for n, p in enumerate(people):
+        tube = first_tube + n // POOL
+        sampled = start + dt.timedelta(seconds=(first_tube * POOL + n) * step)
+        events.append(
+            {
+                "id": str(uuid.UUID(int=(0xB0 << 120) | (r << 64) | p)),
+                "tube": f"R{r + 1}T{tube:07d}",
+                "document_number": id_number(p),
+                "sampled_at": sampled.isoformat(),
+                "point": points[estate_of[households[p]] % len(points)],
+            }
+        )
+    payload = {"round": info["rounds"][r], "tube_mode": "pool_10", "events": events}
+    return orjson.dumps(payload)
+
+
 def run_upload(args: argparse.Namespace, env: dict[str, str], info: dict[str, Any]) -> dict:
     plan = batch_plan(info, args.events, args.batch)
-    estate_of = info["estate_of"]
-    households = info["households"]
-    points = info["points"]
-    spans = [len(round_people(r, info["people"])) for r in range(3)]
 
     def body(item: tuple[int, int, list[int]]) -> bytes:
-        r, first_tube, people = item
-        start = info["starts"][r]
-        step = 20 * 3600 / max(spans[r], 1)
-        events = []
-        for n, p in enumerate(people):
-            tube = first_tube + n // POOL
-            sampled = start + dt.timedelta(seconds=(first_tube * POOL + n) * step)
-            events.append(
-                {
-                    "id": str(uuid.UUID(int=(0xB0 << 120) | (r << 64) | p)),
-                    "tube": f"R{r + 1}T{tube:07d}",
-                    "document_number": id_number(p),
-                    "sampled_at": sampled.isoformat(),
-                    "point": points[estate_of[households[p]] % len(points)],
-                }
-            )
-        payload = {"round": info["rounds"][r], "tube_mode": "pool_10", "events": events}
-        return json.dumps(payload, ensure_ascii=False).encode()
+        return batch_body(info, item)
 
     port = args.port
     log = open(OUT / "gunicorn.log", "w")  # noqa: SIM115  (closed after the server stops)
@@ -535,14 +613,20 @@ def run_upload(args: argparse.Namespace, env: dict[str, str], info: dict[str, An
                 yield item
 
         clients = [Client(port, info["token"], work(), info, body) for _ in range(args.clients)]
-        say(f"  {len(plan):,} batches, {args.clients} clients, {args.workers} workers …")
+        stop = threading.Event()
+        readers = cadres(args, info, port, stop)
+        say(f"  {len(plan):,} batches, {args.clients} clients, {args.workers} workers, "
+            f"{len(readers)} cadres reading every {args.read_every:.0f} s …")  # fmt: skip
         started = time.perf_counter()
         cpu_before = os.times()
-        for client in clients:
-            client.start()
+        for thread in [*readers, *clients]:
+            thread.start()
         for client in clients:
             client.join()
         elapsed = time.perf_counter() - started
+        stop.set()
+        for reader in readers:
+            reader.join(60)
         server_cpu = cpu_used(cpu_start, cpu_seconds(server_processes(server.pid, args.db)))
         client_cpu = sum(os.times()[:2]) - sum(cpu_before[:2])
         load_end = os.getloadavg()[0]
@@ -553,6 +637,17 @@ def run_upload(args: argparse.Namespace, env: dict[str, str], info: dict[str, An
     errors = [e for c in clients for e in c.errors]
     if errors:
         raise RuntimeError(f"upload failed: {errors[:3]}")
+    read_errors = [e for r in readers for e in r.errors]
+    reads: dict[str, Any] = {"cadres": len(readers), "errors": read_errors}
+    for kind in ("summary", "untested"):
+        values = sorted(x for r in readers for x in r.latencies[kind])
+        if values:
+            reads[kind] = {
+                "n": len(values),
+                "p50_ms": 1000 * statistics.median(values),
+                "p95_ms": 1000 * values[max(0, int(len(values) * 0.95) - 1)],
+                "max_ms": 1000 * values[-1],
+            }
     counts = {k: sum(c.counts[k] for c in clients) for k in clients[0].counts}
     latencies = sorted(x for c in clients for x in c.latencies)
     return {
@@ -567,6 +662,7 @@ def run_upload(args: argparse.Namespace, env: dict[str, str], info: dict[str, An
         "counts": counts,
         "p50_ms": 1000 * statistics.median(latencies),
         "p95_ms": 1000 * latencies[int(len(latencies) * 0.95) - 1],
+        "reads": reads,
     }
 
 
@@ -666,7 +762,7 @@ def machine() -> str:
 
 def write_docs(args: argparse.Namespace, up: dict, copy: dict, cov: dict, where: str) -> str:
     ratio = copy["rate"] / up["rate"] if up["rate"] else float("inf")
-    verdict = "meets" if up["rate"] >= 5000 else "does NOT meet"
+    verdict = "meets" if up["rate"] >= 20000 else "does NOT meet"
     load = os.getloadavg()[0]
     counts = up["counts"]
     per_event = 1e6 * up["server_cpu"] / max(counts["stored"], 1)
@@ -680,12 +776,14 @@ def write_docs(args: argparse.Namespace, up: dict, copy: dict, cov: dict, where:
         ("batches sent twice (all came back duplicate)", f"{up['resent']:,}"),
         ("wall time", f"{up['seconds']:.1f} s"),
         ("**events stored per second**",
-         f"**{up['rate']:,.0f}** ({verdict} the 5,000/s target)"),
+         f"**{up['rate']:,.0f}** ({verdict} the 20,000/s target)"),
         ("batch latency p50 / p95", f"{up['p50_ms']:.0f} ms / {up['p95_ms']:.0f} ms"),
         ("server CPU (gunicorn workers + their PostgreSQL backends)",
          f"{up['server_cpu']:.0f} s: {per_event:.0f} µs per event (two idle cores: "
          f"about {capacity:,.0f} events/s)"),
-        ("clients' CPU (building and reading the JSON)", f"{up['client_cpu']:.0f} s"),
+        ("clients' CPU (building and reading the JSON)",
+         f"{up['client_cpu']:.0f} s: {1e6 * up['client_cpu'] / max(counts['stored'], 1):.0f} "
+         "µs per event"),
         ("load average at start / end of the upload",
          f"{up['load'][0]:.1f} / {up['load'][1]:.1f}"),
         (f"raw `COPY` (binary) of the same {copy['rows']:,} rows into an equivalent table",
@@ -704,8 +802,9 @@ def write_docs(args: argparse.Namespace, up: dict, copy: dict, cov: dict, where:
     text = f"""{BEGIN}
 ### Figures
 
-Command: `.venv/bin/python bench/sample_upload.py` (`--events {args.events}
---clients {args.clients} --workers {args.workers} --batch {args.batch}`), run on
+Command: `.venv/bin/python bench/sample_upload.py --events {args.events}
+--residents {args.residents} --clients {args.clients} --workers {args.workers}
+--batch {args.batch}`, run on
 {dt.date.today():%Y-%m-%d}, {where}.
 
 | measure | figure |
@@ -741,6 +840,13 @@ def main() -> None:
         "--reuse", action="store_true", help="keep the seeded database (reseed only if missing)"
     )
     parser.add_argument("--no-docs", action="store_true")
+    parser.add_argument(
+        "--readers", type=int, default=0, help="cadres reading coverage during the upload"
+    )
+    parser.add_argument("--read-every", type=float, default=30.0, help="seconds between reads")
+    parser.add_argument(
+        "--upload-only", action="store_true", help="skip the COPY baseline and coverage timings"
+    )
     parser.add_argument("--seed-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if not 500 <= args.batch <= 1000:
@@ -782,6 +888,9 @@ def main() -> None:
     say("upload …")
     up = run_upload(args, env, info)
     say(f"  {up['counts']['stored']:,} stored in {up['seconds']:.1f} s: {up['rate']:,.0f} events/s")
+    say("  " + json.dumps({k: v for k, v in up.items() if k != "counts"}, default=str))
+    if args.upload_only:
+        return
     from django.db import connection
 
     with connection.cursor() as cursor:

@@ -38,7 +38,7 @@ def normalize(raw: str) -> str:
 
 
 def check_char(first17: str) -> str:
-    return CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True)) % 11]
+    return CHECK_CHARS[sum(map(int.__mul__, map(int, first17), WEIGHTS)) % 11]
 
 
 def upgrade_15(number15: str) -> str:
@@ -47,8 +47,13 @@ def upgrade_15(number15: str) -> str:
     return first17 + check_char(first17)
 
 
+_PLAIN = re.compile(r"[0-9]{17}[0-9X]")
+
+
 def parse(raw: str, today: dt.date | None = None) -> IdNumber:
-    number = normalize(raw)
+    # A number read from a card's chip is already plain: no normalisation to do (a bulk
+    # upload checks thousands a second).
+    number = raw if _PLAIN.fullmatch(raw) else normalize(raw)
     if re.fullmatch(r"\d{15}", number):
         number = upgrade_15(number)
     if len(number) != 18:

@@ -141,15 +141,32 @@ class SampleEvent(models.Model):
     taken, so an upload repeated after a lost answer stores the sample once."""
 
     client_event_id = models.UUIDField(_("客户端编号"), unique=True)
+    # No database constraint on the references to rounds, people, places, points and users
+    # (here, in SampledPerson and in RoundHousehold): the upload resolves every one of them in
+    # the batch's own transaction, Django still applies on_delete, and a deferred constraint
+    # check per reference was 44% of PostgreSQL's time per uploaded event (docs/performance.md).
+    # The same references cross districts in the Citus plan (docs/scaling.md, section 4).
     round = models.ForeignKey(
-        "testing.TestRound", on_delete=models.PROTECT, related_name="samples", db_index=False
+        "testing.TestRound",
+        on_delete=models.PROTECT,
+        related_name="samples",
+        db_index=False,
+        db_constraint=False,
     )
     person = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, related_name="samples", db_index=False
+        "people.Person",
+        on_delete=models.PROTECT,
+        related_name="samples",
+        db_index=False,
+        db_constraint=False,
     )
     # The person's household when sampled: coverage counts by place without joining residents.
     household = models.ForeignKey(
-        "places.Place", on_delete=models.PROTECT, related_name="+", db_index=False
+        "places.Place",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     tube = models.ForeignKey(Tube, on_delete=models.PROTECT, related_name="samples")
     point = models.ForeignKey(
@@ -159,6 +176,7 @@ class SampleEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="samples",
         db_index=False,
+        db_constraint=False,
     )
     door_task = models.ForeignKey(
         "DoorTask",
@@ -177,6 +195,7 @@ class SampleEvent(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     source = models.CharField(_("来源"), max_length=8, choices=SampleSource.choices)
     repeat = models.BooleanField(_("本轮重复采样"), default=False)
@@ -209,13 +228,25 @@ class SampledPerson(models.Model):
     first sample (a unique pair, so two devices at once still count them once)."""
 
     round = models.ForeignKey(
-        "testing.TestRound", on_delete=models.CASCADE, related_name="+", db_index=False
+        "testing.TestRound",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, related_name="+", db_index=False
+        "people.Person",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     household = models.ForeignKey(
-        "places.Place", on_delete=models.CASCADE, related_name="+", db_index=False
+        "places.Place",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     path = models.CharField(max_length=255)  # the household's, when sampled
     # Whether the round expected them (lived in its scope, 常住/暂住) when they were sampled.
@@ -252,10 +283,18 @@ class RoundHousehold(models.Model):
     and `result_known` are kept up to date by each upload and each results import."""
 
     round = models.ForeignKey(
-        "testing.TestRound", on_delete=models.CASCADE, related_name="+", db_index=False
+        "testing.TestRound",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     household = models.ForeignKey(
-        "places.Place", on_delete=models.CASCADE, related_name="+", db_index=False
+        "places.Place",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     path = models.CharField(max_length=255)
     expected = models.PositiveIntegerField(default=0)

@@ -299,7 +299,7 @@ def coverage_page(request: HttpRequest, round_id: int) -> HttpResponse:
     _require(request, "view_coverage")
     test_round = _round(request, round_id)
     area = _place(request, request.GET.get("area"))
-    report = coverage.coverage_report(test_round, area, user=request.user)
+    report = coverage.shared_report(test_round, area, user=request.user)
     crumbs: list[Place] = []
     if report["area"]:
         current = Place.objects.get(pk=report["area"]["id"])
@@ -328,7 +328,7 @@ def coverage_json(request: HttpRequest, round_id: int) -> JsonResponse:
     _require(request, "view_coverage")
     test_round = _round(request, round_id)
     area = _place(request, request.GET.get("area"))
-    return JsonResponse(coverage.coverage_report(test_round, area, user=request.user))
+    return JsonResponse(coverage.shared_report(test_round, area, user=request.user))
 
 
 @page()

@@ -225,7 +225,8 @@ def _parse(index: int, raw: Any, defaults: dict[str, Any], tz: Any, latest: dt.d
         event.refuse("no_tube")
         return event
     barcode = barcode.strip()
-    if len(barcode) > BARCODE_MAX or any(c.isspace() for c in barcode):
+    # str.split() cuts at exactly the characters str.isspace() calls whitespace.
+    if len(barcode) > BARCODE_MAX or barcode.split() != [barcode]:
         event.refuse("bad_tube")
         return event
     event.barcode = barcode
@@ -471,21 +472,25 @@ class _Batch:
 
     def _resolve_people(self) -> None:
         samples = self.live("sample")
-        by_type: dict[str, dict[str, list[_Event]]] = defaultdict(lambda: defaultdict(list))
+        by_number: dict[tuple[str, str], list[_Event]] = defaultdict(list)
         by_id: dict[int, list[_Event]] = defaultdict(list)
         for event in samples:
             if event.person_id is not None:
                 by_id[event.person_id].append(event)
             else:
-                for token in crypto.blind_indexes(event.doc_type, event.doc_number):
-                    by_type[event.doc_type][token].append(event)
+                by_number[(event.doc_type, event.doc_number)].append(event)
+        # The blind index once per distinct number (under every key during a rotation).
+        by_type: dict[str, dict[str, list[_Event]]] = defaultdict(dict)
+        for (doc_type, number), events in by_number.items():
+            for token in crypto.blind_indexes(doc_type, number):
+                by_type[doc_type][token] = events
         found = [
-            (doc_type, tokens, row)
+            (tokens, row)
             for doc_type, tokens in by_type.items()
             for row in _sql.people_by_bidx(doc_type, list(tokens))
         ]
-        pending = _pending_walk_ins([row[0] for _t, _k, row in found])
-        for _doc_type, tokens, row in found:
+        pending = _pending_walk_ins([row[0] for _tokens, row in found])
+        for tokens, row in found:
             pk, household_id, path, name, masked, status, token = row
             for event in tokens[token]:
                 event.person_id, event.household_id = pk, household_id
@@ -655,7 +660,9 @@ class _Batch:
             asked: dict[str, Place] = {}
             for household_id, path in households.items():
                 key = path if single_homes else path[: -Place.steplen]
-                place = asked.setdefault(key, Place(pk=household_id, path=path))
+                place = asked.get(key)
+                if place is None:
+                    place = asked[key] = Place(pk=household_id, path=path)
                 stand_in[household_id] = place.pk
             modes = sampling_modes_for(test_round, asked.values(), self.now)
             for household_id, other in stand_in.items():
