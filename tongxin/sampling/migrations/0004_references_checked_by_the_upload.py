@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('people', '0001_initial'),
         ('places', '0001_initial'),
-        ('sampling', '0002_walk_in_details_and_unhanded_results'),
+        ('sampling', '0003_round_time_indexes'),
         ('testing', '0002_plans_and_reminders'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
