@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -139,8 +140,6 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return render(request, "workforce/team.html", _team_context(request, team))
     if not _can_manage(request):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     form = TeamForm(request.POST, team=team)
     if form.is_valid():
@@ -407,8 +406,6 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return render(request, "workforce/post.html", _post_context(request, post))
     if not _can_manage(request):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     form = PostForm(request.POST, user=request.user)
     if form.is_valid():
