@@ -124,7 +124,9 @@ def running(data_dir: Path, request: Any) -> Iterator[tuple[subprocess.Popen, Si
             stderr=subprocess.STDOUT,
         )
     site = Site(port)
-    deadline = time.monotonic() + 90
+    # Generous: loading the demo county took 26 s idle and 66 s on a loaded CI machine, and a
+    # live process is waited for; a dead one fails at once below.
+    deadline = time.monotonic() + 300
     while True:
         try:
             if site.get("/accounts/login/")[0] == 200:
