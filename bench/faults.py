@@ -16,7 +16,6 @@ by `--deadline`. Figures go to docs/performance.md between the bench:faults mark
 """
 
 import argparse
-import datetime as dt
 import json
 import os
 import signal
@@ -24,12 +23,12 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
+import _server  # noqa: E402
 import sample_upload as su  # noqa: E402
 import surge  # noqa: E402
 
@@ -89,9 +88,7 @@ def main() -> None:
     args = parser.parse_args()
     if not 1 <= args.devices <= 300 or not 1 <= args.batches <= 50:
         parser.error("at most 300 devices and 50 batches each (bounded)")
-    info_file = su.OUT / "seed.json"
-    if not info_file.exists():
-        sys.exit("seed first: .venv/bin/python bench/sample_upload.py --seed-only --db ...")
+    info = _server.seeded(su.OUT / "seed.json")
     OUT.mkdir(parents=True, exist_ok=True)
     env = su.environment(argparse.Namespace(db=args.db, clients=args.concurrency))
     env["TONGXIN_UPLOAD_CONCURRENCY"] = str(args.concurrency)
@@ -104,57 +101,21 @@ def main() -> None:
     from django.db import connection
     from django.db.models import Count
 
-    from tongxin.accounts.models import ApiToken, User
     from tongxin.sampling.models import RoundHousehold, SampledPerson, SampleEvent, Tube
 
-    info = json.loads(info_file.read_text())
-    start = dt.datetime.fromisoformat(info["starts"][0])
     round_id = info["rounds"][0]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE sampling_sampleevent, sampling_tube, sampling_sampledperson, "
-            "sampling_roundhousehold, sampling_pointhour, sampling_coveragestate CASCADE"
-        )
-    people = su.round_people(0, info["people"])
+    _server.empty_sampling_tables()
     need = args.devices * args.batches * args.batch
-    if need > len(people):
-        sys.exit(f"{need} events need {need} residents; the seeded county has {len(people)}")
-    device_user = User.objects.get(username="device")
-    sent: set[str] = set()
-    work = []
-    for d in range(args.devices):
-        batches = []
-        for b in range(args.batches):
-            first = (d * args.batches + b) * args.batch
-            events = []
-            for n, p in enumerate(people[first : first + args.batch]):
-                event_id = str(uuid.UUID(int=(0xE0 << 120) | p))
-                sent.add(event_id)
-                events.append(
-                    {
-                        "id": event_id,
-                        "tube": f"F{d:03d}B{b:02d}T{n // 10:03d}",
-                        "document_number": su.id_number(p),
-                        "sampled_at": (start + dt.timedelta(seconds=first + n)).isoformat(),
-                        "point": info["points"][d % len(info["points"])],
-                    }
-                )
-            body = {"round": round_id, "tube_mode": "pool_10", "events": events}
-            batches.append(json.dumps(body, ensure_ascii=False).encode())
-        _token, key = ApiToken.issue(device_user, f"faults {d}")
-        work.append((key, batches))
+    sent, work = surge.device_uploads(
+        info, 0, args.devices, args.batches, args.batch,
+        tag=0xE0, tube="F{d:03d}B{b:02d}T{t:03d}", label="faults",
+    )  # fmt: skip
     connection.close()
 
-    log = (OUT / "gunicorn.log").open("w")
-    server = subprocess.Popen(
-        [str(su.BIN / "gunicorn"), "tongxin.wsgi", "--workers", str(args.workers),
-         "--worker-class", "gthread", "--threads", str(args.threads), "--bind",
-         f"127.0.0.1:{args.port}", "--timeout", "120", "--log-level", "warning"],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
     events: dict[str, Any] = {}
-    try:
-        surge.wait_until_up(server, args.port)
+    with _server.serving(
+        env, args.port, args.workers, OUT / "gunicorn.log", threads=args.threads
+    ) as server:
         go = threading.Event()
         end = time.monotonic() + args.deadline
         surge.Device.MAX_WAIT = 8.0
@@ -187,10 +148,6 @@ def main() -> None:
         for device in devices:
             device.join(max(0.0, end + 60 - time.monotonic()))
         drained = time.monotonic() - started
-    finally:
-        server.terminate()
-        server.wait(30)
-        log.close()
 
     answers: dict[str, int] = {}
     for device in devices:

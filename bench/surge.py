@@ -25,7 +25,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -35,6 +34,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
+import _server  # noqa: E402  (gunicorn on the loopback, the seeded county's file)
 import sample_upload as su  # noqa: E402  (the seeded county, its environment)
 
 OUT = ROOT / "bench" / "out" / "surge"
@@ -99,19 +99,46 @@ class Device(threading.Thread):
                 time.sleep(wait + random.random() * wait / 2)
 
 
-def wait_until_up(server: subprocess.Popen, port: int) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/api/v1/openapi.json")
-            conn.getresponse().read()
-            conn.close()
-            return
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError("gunicorn did not start; see bench/out/") from None
-            time.sleep(0.3)
+def device_uploads(
+    info: dict[str, Any], round_index: int, devices: int, batches: int, batch: int, *,
+    tag: int, tube: str, label: str,
+) -> tuple[set[str], list[tuple[str, list[bytes]]]]:  # fmt: skip
+    """The distinct event ids sent, and each device's API token with its queued batches
+    (request bodies): residents of the seeded round `round_index` in order, pooled tubes of
+    10 named `tube` (a format of d, b, t: device, batch, tube), event ids marked with `tag`
+    (one per benchmark), tokens named `label` and the device's number."""
+    from tongxin.accounts.models import ApiToken, User
+
+    people = su.round_people(round_index, info["people"])
+    need = devices * batches * batch
+    if need > len(people):
+        sys.exit(f"{need} events need {need} residents; the seeded county has {len(people)}")
+    start = dt.datetime.fromisoformat(info["starts"][round_index])
+    device_user = User.objects.get(username="device")
+    sent: set[str] = set()
+    work = []
+    for d in range(devices):
+        bodies = []
+        for b in range(batches):
+            first = (d * batches + b) * batch
+            events = []
+            for n, p in enumerate(people[first : first + batch]):
+                event_id = str(uuid.UUID(int=(tag << 120) | p))
+                sent.add(event_id)
+                events.append(
+                    {
+                        "id": event_id,
+                        "tube": tube.format(d=d, b=b, t=n // POOL),
+                        "document_number": su.id_number(p),
+                        "sampled_at": (start + dt.timedelta(seconds=first + n)).isoformat(),
+                        "point": info["points"][d % len(info["points"])],
+                    }
+                )
+            body = {"round": info["rounds"][round_index], "tube_mode": "pool_10", "events": events}
+            bodies.append(json.dumps(body, ensure_ascii=False).encode())
+        _token, key = ApiToken.issue(device_user, f"{label} {d}")
+        work.append((key, bodies))
+    return sent, work
 
 
 def main() -> None:
@@ -129,9 +156,7 @@ def main() -> None:
     args = parser.parse_args()
     if not 1 <= args.devices <= 300 or not 1 <= args.batches <= 10:
         parser.error("at most 300 devices and 10 batches each (bounded)")
-    info_file = su.OUT / "seed.json"
-    if not info_file.exists():
-        sys.exit("seed first: .venv/bin/python bench/sample_upload.py --seed-only --db ...")
+    info = _server.seeded(su.OUT / "seed.json")
     OUT.mkdir(parents=True, exist_ok=True)
     env = su.environment(argparse.Namespace(db=args.db, clients=args.concurrency))
     env["TONGXIN_UPLOAD_CONCURRENCY"] = str(args.concurrency)
@@ -140,53 +165,11 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.db import connection
 
-    from tongxin.accounts.models import ApiToken, User
-
-    info = json.loads(info_file.read_text())
-    start = dt.datetime.fromisoformat(info["starts"][2])
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE sampling_sampleevent, sampling_tube, sampling_sampledperson, "
-            "sampling_roundhousehold, sampling_pointhour, sampling_coveragestate CASCADE"
-        )
-    device_user = User.objects.get(username="device")
-    people = su.round_people(2, info["people"])
-    need = args.devices * args.batches * args.batch
-    if need > len(people):
-        sys.exit(f"{need} events need {need} residents; the seeded county has {len(people)}")
-    sent: set[str] = set()
-    devices_work = []
-    for d in range(args.devices):
-        batches = []
-        for b in range(args.batches):
-            first = (d * args.batches + b) * args.batch
-            events = []
-            for n, p in enumerate(people[first : first + args.batch]):
-                event_id = str(uuid.UUID(int=(0xC0 << 120) | p))
-                sent.add(event_id)
-                events.append(
-                    {
-                        "id": event_id,
-                        "tube": f"S{d:03d}B{b}T{n // POOL:03d}",
-                        "document_number": su.id_number(p),
-                        "sampled_at": (start + dt.timedelta(seconds=first + n)).isoformat(),
-                        "point": info["points"][d % len(info["points"])],
-                    }
-                )
-            body = {"round": info["rounds"][2], "tube_mode": "pool_10", "events": events}
-            batches.append(json.dumps(body, ensure_ascii=False).encode())
-        _token, key = ApiToken.issue(device_user, f"surge {d}")
-        devices_work.append((key, batches))
-
-    log = (OUT / "gunicorn.log").open("w")
-    server = subprocess.Popen(
-        [str(su.BIN / "gunicorn"), "tongxin.wsgi", "--workers", str(args.workers),
-         "--worker-class", "gthread", "--threads", str(args.threads), "--bind",
-         f"127.0.0.1:{args.port}", "--timeout", "120", "--backlog", "2048",
-         "--log-level", "warning"],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
+    _server.empty_sampling_tables()
+    sent, devices_work = device_uploads(
+        info, 2, args.devices, args.batches, args.batch,
+        tag=0xC0, tube="S{d:03d}B{b}T{t:03d}", label="surge",
     )  # fmt: skip
     connections_max = 0
     stop = threading.Event()
@@ -205,8 +188,9 @@ def main() -> None:
                 connections_max = max(connections_max, n)
                 stop.wait(0.1)
 
-    try:
-        wait_until_up(server, args.port)
+    with _server.serving(
+        env, args.port, args.workers, OUT / "gunicorn.log", threads=args.threads, backlog=2048
+    ):
         go = threading.Event()
         end = time.monotonic() + args.deadline
         devices = [Device(args.port, key, work, end, go) for key, work in devices_work]
@@ -221,10 +205,6 @@ def main() -> None:
             device.join(max(0.0, end + 120 - time.monotonic()))
         drained = time.monotonic() - started
         stop.set()
-    finally:
-        server.terminate()
-        server.wait(30)
-        log.close()
 
     latencies = [x for d in devices for x in d.latencies]
     answers: dict[str, int] = {}

@@ -33,6 +33,7 @@ from tongxin.supplies.services.deliveries import (
 from tongxin.supplies.services.requests import confirm_receipt, create_request, issue_request
 from tongxin.supplies.services.stock import receive, stock_report
 from tongxin.web.decorators import page
+from tongxin.web.forms import attempt
 
 
 def _may_see(user: object) -> bool:
@@ -80,14 +81,11 @@ def new_request(request: HttpRequest) -> HttpResponse:
     form = RequestForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            found = create_request(
-                _incident(), data["warehouse"], data["item"], data["quantity"], data["for_post"],
-                needed_by=data["needed_by"], by=request.user,
-            )  # fmt: skip
-        except SuppliesError as exc:
-            form.add_error(None, str(exc))
-        else:
+        found = attempt(
+            form, SuppliesError, create_request, _incident(), data["warehouse"], data["item"],
+            data["quantity"], data["for_post"], needed_by=data["needed_by"], by=request.user,
+        )  # fmt: skip
+        if found is not None:
             messages.success(request, _("已提交申领：%(r)s") % {"r": found})
             return redirect("supplies:index")
     return _form_page(request, form, _("岗位申领物资"), _("提交申领"))
@@ -99,14 +97,11 @@ def stock_in(request: HttpRequest) -> HttpResponse:
     form = ReceiveForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            move = receive(
-                data["warehouse"], data["item"], data["quantity"], batch=data["batch"],
-                by=request.user, note=data["note"],
-            )  # fmt: skip
-        except SuppliesError as exc:
-            form.add_error(None, str(exc))
-        else:
+        move = attempt(
+            form, SuppliesError, receive, data["warehouse"], data["item"], data["quantity"],
+            batch=data["batch"], by=request.user, note=data["note"],
+        )  # fmt: skip
+        if move is not None:
             messages.success(
                 request,
                 _("已入库 %(item)s %(n)d，结存 %(b)d")
@@ -122,13 +117,11 @@ def new_round(request: HttpRequest) -> HttpResponse:
     form = RoundForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            round_ = generate_round(
-                _incident(), data["estate"], data["item"], data["day"], by=request.user
-            )
-        except SuppliesError as exc:
-            form.add_error(None, str(exc))
-        else:
+        round_ = attempt(
+            form, SuppliesError, generate_round, _incident(), data["estate"], data["item"],
+            data["day"], by=request.user,
+        )  # fmt: skip
+        if round_ is not None:
             return redirect("supplies:round", round_.pk)
     return _form_page(request, form, _("生成入户配送清单"), _("生成清单"))
 

@@ -1,12 +1,34 @@
 import zipfile
+from collections.abc import Callable
 from pathlib import PurePath
-from typing import Any, cast
+from typing import Any, ParamSpec, TypeVar, cast
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from tongxin.audit.models import AuditAction
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+def attempt(
+    form: forms.BaseForm,
+    refusal: type[Exception],
+    call: Callable[_P, _T],
+    /,
+    *args: _P.args,
+    **kwargs: _P.kwargs,
+) -> _T | None:
+    """A service call for a valid form: its result, or None when a rule refused it (`refusal`,
+    the app's domain error), whose message then stands on the form above the fields."""
+    try:
+        return call(*args, **kwargs)
+    except refusal as exc:
+        form.add_error(None, str(exc))
+        return None
+
 
 IMPORT_SUFFIXES = {".xlsx", ".csv"}
 

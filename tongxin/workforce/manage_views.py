@@ -22,6 +22,7 @@ from tongxin.accounts.activation import activation_path
 from tongxin.accounts.permissions import Perm, has_perm
 from tongxin.imports.readers import ImportFileError
 from tongxin.web.decorators import page
+from tongxin.web.forms import attempt
 from tongxin.workforce.forms import (
     ActivityForm,
     BranchForm,
@@ -100,11 +101,10 @@ def team_new(request: HttpRequest) -> HttpResponse:
     incident = _incident()
     form = TeamForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            team = team_services.create_team(incident, **form.cleaned_data)
-        except WorkforceError as exc:
-            form.add_error(None, str(exc))
-        else:
+        team = attempt(
+            form, WorkforceError, team_services.create_team, incident, **form.cleaned_data
+        )
+        if team is not None:
             messages.success(request, _("已新建队伍 %(n)s") % {"n": team.name})
             return redirect("workforce:team", team.pk)
     return render(request, "workforce/team_form.html", {"form": form})
@@ -143,11 +143,8 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = TeamForm(request.POST, team=team)
     if form.is_valid():
-        try:
-            team_services.update_team(team, **form.cleaned_data)
-        except WorkforceError as exc:
-            form.add_error(None, str(exc))
-        else:
+        saved = attempt(form, WorkforceError, team_services.update_team, team, **form.cleaned_data)
+        if saved is not None:
             messages.success(request, _("已保存队伍信息"))
             return redirect("workforce:team", team.pk)
     return render(
@@ -161,11 +158,10 @@ def team_add_member(request: HttpRequest, pk: int) -> HttpResponse:
     team = _team(request, pk)
     form = MemberForm(request.POST)
     if form.is_valid():
-        try:
-            member = team_services.register_member(team, **form.cleaned_data)
-        except WorkforceError as exc:
-            form.add_error(None, str(exc))
-        else:
+        member = attempt(
+            form, WorkforceError, team_services.register_member, team, **form.cleaned_data
+        )
+        if member is not None:
             messages.success(request, _("已登记队员 %(n)s") % {"n": member.name})
             return redirect("workforce:team", team.pk)
     context = _team_context(request, team, member_form=form)
@@ -238,13 +234,12 @@ def organisations(request: HttpRequest) -> HttpResponse:
     incident = _incident()
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            org = team_services.create_organisation(
-                incident, form.cleaned_data["name"], form.cleaned_data["kind"]
-            )
-        except WorkforceError as exc:
-            form.add_error(None, str(exc))
-        else:
+        data = form.cleaned_data
+        org = attempt(
+            form, WorkforceError, team_services.create_organisation, incident, data["name"],
+            data["kind"],
+        )  # fmt: skip
+        if org is not None:
             messages.success(request, _("已登记志愿组织 %(n)s") % {"n": org.name})
             return redirect("workforce:organisation", org.pk)
     rows = (
@@ -312,11 +307,9 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }  # fmt: skip
     form = MemberForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
-        try:
-            team_services.update_member(member, **form.cleaned_data)
-        except WorkforceError as exc:
-            form.add_error(None, str(exc))
-        else:
+        data = form.cleaned_data
+        saved = attempt(form, WorkforceError, team_services.update_member, member, **data)
+        if saved is not None:
             messages.success(request, _("已保存 %(n)s") % {"n": member.name})
             if member.team_id:
                 return redirect("workforce:team", member.team_id)
@@ -365,11 +358,10 @@ def post_new(request: HttpRequest) -> HttpResponse:
     incident = _incident()
     form = PostForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            post = post_services.create_post(incident, **form.cleaned_data)
-        except WorkforceError as exc:
-            form.add_error(None, str(exc))
-        else:
+        post = attempt(
+            form, WorkforceError, post_services.create_post, incident, **form.cleaned_data
+        )
+        if post is not None:
             messages.success(
                 request, _("已新建岗位 %(n)s，岗位码 %(c)s") % {"n": post.name, "c": post.code}
             )
@@ -409,11 +401,8 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = PostForm(request.POST, user=request.user)
     if form.is_valid():
-        try:
-            post_services.update_post(post, **form.cleaned_data)
-        except WorkforceError as exc:
-            form.add_error(None, str(exc))
-        else:
+        saved = attempt(form, WorkforceError, post_services.update_post, post, **form.cleaned_data)
+        if saved is not None:
             messages.success(request, _("已保存岗位信息"))
             return redirect("workforce:post", post.pk)
     return render(
@@ -428,13 +417,11 @@ def shift_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = ShiftForm(request.POST)
     if form.is_valid():
         starts, ends = form.times()
-        try:
-            shift = create_shift(
-                post, starts, ends, form.demand(), label=form.cleaned_data["label"]
-            )
-        except WorkforceError as exc:
-            form.add_error(None, str(exc))
-        else:
+        shift = attempt(
+            form, WorkforceError, create_shift, post, starts, ends, form.demand(),
+            label=form.cleaned_data["label"],
+        )  # fmt: skip
+        if shift is not None:
             messages.success(request, _("已新建班次"))
             return redirect("workforce:shift", shift.pk)
     context = _post_context(request, post, shift_form=form)
@@ -511,8 +498,6 @@ def shift_assign(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("请选择资质"))
         return redirect("workforce:shift", shift.pk)
     try:
-        if member.verification != Verification.VERIFIED:
-            raise WorkforceError(_("%(name)s 尚未核验，不能排班") % {"name": member.name})
         assign(shift, member, qualification, by=request.user)
     except WorkforceError as exc:
         _fail(request, exc)
@@ -573,14 +558,12 @@ def branch_new(request: HttpRequest) -> HttpResponse:
     form = BranchForm(request.POST or None, user=request.user, incident=incident)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            branch = team_services.found_branch(
-                incident, data["name"], scope=data["scope"], founded_on=data["founded_on"],
-                team=data["team"], place=data["place"], site_name=data["site_name"],
-            )  # fmt: skip
-        except WorkforceError as exc:
-            form.add_error(None, str(exc))
-        else:
+        branch = attempt(
+            form, WorkforceError, team_services.found_branch, incident, data["name"],
+            scope=data["scope"], founded_on=data["founded_on"], team=data["team"],
+            place=data["place"], site_name=data["site_name"],
+        )  # fmt: skip
+        if branch is not None:
             messages.success(request, _("已成立 %(n)s") % {"n": branch.name})
             return redirect("workforce:branch", branch.pk)
     return render(request, "workforce/branch_form.html", {"form": form})

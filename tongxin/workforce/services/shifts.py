@@ -49,15 +49,15 @@ def assign(
     by: Any = None,
     now: dt.datetime | None = None,
 ) -> Assignment:
-    """Put a member on a shift. Refused when the member lacks the qualification, is not
-    verified, lives in a zone the post is outside of, or already works an overlapping shift."""
+    """Put a member on a shift. Refused when the member is not verified (checked first: a
+    pending volunteer's skills are only what they said), lacks the qualification, lives in a
+    zone the post is outside of, or already works an overlapping shift."""
+    check_placement(member, shift.post, now or timezone.now())
     if qualification not in member.qualifications:
         raise WorkforceError(
             _("%(name)s 没有“%(q)s”资质")
             % {"name": member.name, "q": Qualification(qualification).label}
         )
-    post = shift.post
-    check_placement(member, post, now or timezone.now())
     with transaction.atomic():
         Member.objects.select_for_update().filter(pk=member.pk).first()
         clash = (
