@@ -10,7 +10,11 @@ admission, parsing, `record_batch`, the answer), under pyinstrument. Printed: th
 time and the PostgreSQL backend's CPU time per event (from /proc, so less sensitive to the
 machine's load than wall time), and pyinstrument's call tree (also written to
 bench/out/profile_upload.txt). `--no-profile` measures the CPU split without the profiler's
-overhead.
+overhead; `--cprofile` uses cProfile instead (CPU time per function, cumulative and own,
+written to bench/out/profile_upload_cprofile.txt).
+
+To profile a gunicorn worker instead, run bench/sample_upload.py and attach py-spy (not a
+dependency) to the gunicorn master: `py-spy record --subprocesses --pid <master> -d 25 -f raw`.
 """
 
 import argparse

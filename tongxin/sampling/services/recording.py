@@ -295,7 +295,7 @@ def _parse(
     if event.kind == "close":
         return event
     mode = get("tube_mode") or defaults.get("tube_mode") or ""
-    if mode and mode not in _MODES:
+    if mode and (not isinstance(mode, str) or mode not in _MODES):
         event.refuse("bad_mode")
         return event
     event.tube_mode = mode
@@ -316,7 +316,7 @@ def _parse(
         event.refuse("no_identity")
         return event
     doc_type = get("document_type") or _RESIDENT_ID
-    if doc_type not in _DOCUMENT_TYPES:
+    if not isinstance(doc_type, str) or doc_type not in _DOCUMENT_TYPES:
         event.refuse("bad_document")
         return event
     if doc_type == _RESIDENT_ID:
