@@ -10,7 +10,11 @@ admission, parsing, `record_batch`, the answer), under pyinstrument. Printed: th
 time and the PostgreSQL backend's CPU time per event (from /proc, so less sensitive to the
 machine's load than wall time), and pyinstrument's call tree (also written to
 bench/out/profile_upload.txt). `--no-profile` measures the CPU split without the profiler's
-overhead.
+overhead; `--cprofile` uses cProfile instead (CPU time per function, cumulative and own,
+written to bench/out/profile_upload_cprofile.txt).
+
+To profile a gunicorn worker instead, run bench/sample_upload.py and attach py-spy (not a
+dependency) to the gunicorn master: `py-spy record --subprocesses --pid <master> -d 25 -f raw`.
 """
 
 import argparse
@@ -19,6 +23,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -36,6 +41,9 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=20)
     parser.add_argument("--skip", type=int, default=2, help="warm-up batches, not measured")
     parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument(
+        "--cprofile", action="store_true", help="cProfile (CPU time per function) for pyinstrument"
+    )
     parser.add_argument(
         "--gc-freeze", action="store_true", help="gc.freeze() after warming up (as gunicorn.conf)"
     )
@@ -80,8 +88,14 @@ def main() -> None:
 
         gc.collect()
         gc.freeze()
-    profiler = None
-    if not args.no_profile:
+    profiler: Any = None
+    if args.cprofile:
+        import cProfile
+
+        profiler = cProfile.Profile(time.process_time)
+        profiler.start = profiler.enable
+        profiler.stop = profiler.disable
+    elif not args.no_profile:
         from pyinstrument import Profiler
 
         profiler = Profiler(interval=0.0005)
@@ -102,7 +116,17 @@ def main() -> None:
         f"{1e6 * py / events:.0f} µs/event, PostgreSQL backend CPU {1e6 * pg / events:.0f} "
         f"µs/event (load average {os.getloadavg()[0]:.1f})"
     )
-    if profiler:
+    if profiler and args.cprofile:
+        import io
+        import pstats
+
+        out_text = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out_text)
+        stats.sort_stats("cumulative").print_stats(60)
+        stats.sort_stats("tottime").print_stats(40)
+        (ROOT / "bench" / "out" / "profile_upload_cprofile.txt").write_text(out_text.getvalue())
+        print(out_text.getvalue())
+    elif profiler:
         text = profiler.output_text(unicode=False, color=False, show_all=False)
         out = ROOT / "bench" / "out" / "profile_upload.txt"
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,6 @@ Table and column names come from the models' metadata; every value is a paramete
 """
 
 import datetime as dt
-import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -26,6 +25,7 @@ from tongxin.sampling.models import (
     SampledPerson,
     SampleEvent,
     Tube,
+    WalkIn,
 )
 
 
@@ -46,6 +46,17 @@ def _pg_cursor() -> Iterator[Any]:
         yield cursor
     finally:
         cursor.close()
+
+
+def _ints(values: Iterable[int | None]) -> str:
+    """A column of integers (None as an empty field) as one text parameter, read back with
+    `string_to_array(%s, ',', '')::bigint[]`: joining a thousand numbers in Python costs
+    half of what psycopg's per-element binary array dumper does."""
+    return ",".join(["" if v is None else str(v) for v in values])
+
+
+def _bools(values: Iterable[bool]) -> str:
+    return ",".join(["t" if v else "f" for v in values])
 
 
 def _table(model: Any) -> str:
@@ -81,6 +92,26 @@ def people_by_bidx(doc_type: str, tokens: list[str]) -> list[tuple[Any, ...]]:
     )
 
 
+def pending_walk_ins(person_ids: list[int]) -> set[int]:
+    """Of these people, the walk-ins the grid has not checked yet (one probe of WalkIn's
+    unique person index each)."""
+    if not person_ids:
+        return set()
+    if _pg():
+        sql = (
+            f"SELECT person_id FROM {_table(WalkIn)} "  # noqa: S608
+            "WHERE person_id = ANY(string_to_array(%s, ',')::bigint[]) AND checked_at IS NULL"
+        )
+        with _pg_cursor() as cursor:
+            cursor.execute(sql, [_ints(person_ids)])
+            return {row[0] for row in cursor.fetchall()}
+    return set(
+        WalkIn.objects.filter(person_id__in=person_ids, checked_at__isnull=True).values_list(
+            "person_id", flat=True
+        )
+    )
+
+
 TUBE_COLUMNS = (
     "id", "barcode", "round_id", "point_id", "mode", "capacity", "status", "sample_count",
     "opened_at", "closed_at",
@@ -106,22 +137,24 @@ def lock_tubes(barcodes: list[str]) -> list[tuple[Any, ...]]:
     )
 
 
-def existing_event_ids(uids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
-    if not uids:
+def existing_event_ids(keys: Sequence[str]) -> set[str]:
+    """Which of these event ids (canonical UUID text) are stored already."""
+    if not keys:
         return set()
     if _pg():
         sql = (
-            f"SELECT client_event_id FROM {_table(SampleEvent)} "  # noqa: S608
-            "WHERE client_event_id = ANY(%b::uuid[])"
+            f"SELECT client_event_id::text FROM {_table(SampleEvent)} "  # noqa: S608
+            "WHERE client_event_id = ANY(string_to_array(%s, ',')::uuid[])"
         )
         with _pg_cursor() as cursor:
-            cursor.execute(sql, [list(uids)])
+            cursor.execute(sql, [",".join(keys)])
             return {row[0] for row in cursor.fetchall()}
-    return set(
-        SampleEvent.objects.filter(client_event_id__in=list(uids)).values_list(
+    return {
+        str(u)
+        for u in SampleEvent.objects.filter(client_event_id__in=list(keys)).values_list(
             "client_event_id", flat=True
         )
-    )
+    }
 
 
 def sampled_among(round_id: int, person_ids: list[int]) -> set[int]:
@@ -168,16 +201,17 @@ def insert_sampled_people(rows: list[tuple[Any, ...]]) -> set[tuple[int, int]]:
     """(round, person, household, path, expected, sampled_at) rows; the (round, person) pairs
     that were new (the first sample of that person in that round)."""
     if _pg():
-        columns = [list(c) for c in zip(*rows, strict=True)]
+        r, p, h, pa, e, t = (list(c) for c in zip(*rows, strict=True))
         sql = (
             f"INSERT INTO {_table(SampledPerson)} (round_id, person_id, household_id, path, "  # noqa: S608
             "expected, first_sampled_at, result) SELECT r, p, h, pa, e, s, '' FROM unnest("
-            "%b::bigint[], %b::bigint[], %b::bigint[], %b::text[], %b::boolean[], "
-            "%b::timestamptz[]) AS v(r, p, h, pa, e, s) "
+            "string_to_array(%s, ',', '')::bigint[], string_to_array(%s, ',', '')::bigint[], "
+            "string_to_array(%s, ',', '')::bigint[], %b::text[], "
+            "string_to_array(%s, ',')::boolean[], %b::timestamptz[]) AS v(r, p, h, pa, e, s) "
             "ON CONFLICT (round_id, person_id) DO NOTHING RETURNING round_id, person_id"
         )
         with _pg_cursor() as cursor:
-            cursor.execute(sql, columns)
+            cursor.execute(sql, [_ints(r), _ints(p), _ints(h), pa, _bools(e), t])
             return {(r, p) for r, p in cursor.fetchall()}
     wanted = {(r[0], r[1]) for r in rows}
     have = set(
@@ -278,18 +312,23 @@ def add_point_hours(rows: list[tuple[Any, ...]]) -> None:
     )
 
 
-def insert_tubes(tubes: Sequence[Any], user: Any) -> dict[str, int]:
-    """Open new tubes (empty; `update_tubes` sets their counts). Returns barcode → id for the
-    tubes this call created: a barcode another upload created meanwhile is missing."""
+def insert_tubes(
+    tubes: Sequence[Any], user: Any, states: dict[str, tuple[int, str, dt.datetime | None]]
+) -> dict[str, int]:
+    """Open new tubes, each in its state after the batch (`states`: barcode → sample count,
+    status, closed at). Returns barcode → id for the tubes this call created: a barcode
+    another upload created meanwhile is missing."""
     user_id = getattr(user, "pk", None)
     tubes = sorted(tubes, key=lambda t: t.barcode)
     if _pg():
         sql = (
             f"INSERT INTO {_table(Tube)} (barcode, round_id, point_id, mode, capacity, status, "  # noqa: S608
-            "sample_count, opened_at, opened_by_id, result, result_lab, result_conflict) "
-            "SELECT b, r, p, m, c, 'open', 0, o, %s::bigint, '', '', false FROM unnest("
-            "%b::text[], %b::bigint[], %b::bigint[], %b::text[], %b::int[], %b::timestamptz[]"
-            ") AS v(b, r, p, m, c, o) ON CONFLICT (barcode) DO NOTHING RETURNING barcode, id"
+            "sample_count, opened_at, closed_at, opened_by_id, result, result_lab, "
+            "result_conflict) "
+            "SELECT b, r, p, m, c, s, n, o, cl, %s::bigint, '', '', false FROM unnest("
+            "%b::text[], %b::bigint[], %b::bigint[], %b::text[], %b::int[], %b::text[], "
+            "%b::int[], %b::timestamptz[], %b::timestamptz[]) AS v(b, r, p, m, c, s, n, o, cl) "
+            "ON CONFLICT (barcode) DO NOTHING RETURNING barcode, id"
         )
         params = [
             user_id,
@@ -298,7 +337,10 @@ def insert_tubes(tubes: Sequence[Any], user: Any) -> dict[str, int]:
             [t.point_id for t in tubes],
             [t.mode for t in tubes],
             [t.capacity for t in tubes],
+            [str(states[t.barcode][1]) for t in tubes],
+            [states[t.barcode][0] for t in tubes],
             [t.opened_at for t in tubes],
+            [states[t.barcode][2] for t in tubes],
         ]
         with _pg_cursor() as cursor:
             cursor.execute(sql, params)
@@ -311,7 +353,10 @@ def insert_tubes(tubes: Sequence[Any], user: Any) -> dict[str, int]:
                 point_id=t.point_id,
                 mode=t.mode,
                 capacity=t.capacity,
+                status=states[t.barcode][1],
+                sample_count=states[t.barcode][0],
                 opened_at=t.opened_at,
+                closed_at=states[t.barcode][2],
                 opened_by_id=user_id,
             )
             for t in tubes
@@ -330,21 +375,24 @@ EVENT_COLUMNS = (
 
 def insert_events(
     rows: list[tuple[Any, ...]], received_at: dt.datetime, user_id: int | None, source: str
-) -> set[uuid.UUID]:
-    """Insert sample events (rows in EVENT_COLUMNS order); the ids actually inserted."""
+) -> set[str]:
+    """Insert sample events (rows in EVENT_COLUMNS order, the event id as canonical UUID
+    text); the ids actually inserted."""
     if _pg():
-        columns = list(zip(*rows, strict=True))
+        e, r, p, h, t, pt, d, s, rp = (list(c) for c in zip(*rows, strict=True))
+        ints = "string_to_array(%s, ',', '')::bigint[]"
         sql = (
             f"INSERT INTO {_table(SampleEvent)} ({', '.join(EVENT_COLUMNS)}, "  # noqa: S608
             "received_at, recorded_by_id, source) "
             "SELECT e, r, p, h, t, pt, d, s, rp, %s::timestamptz, %s::bigint, %s FROM unnest("
-            "%b::uuid[], %b::bigint[], %b::bigint[], %b::bigint[], %b::bigint[], %b::bigint[], "
-            "%b::bigint[], %b::timestamptz[], %b::boolean[]) AS v(e, r, p, h, t, pt, d, s, rp) "
-            "ON CONFLICT (client_event_id) DO NOTHING RETURNING client_event_id"
+            f"string_to_array(%s, ',')::uuid[], {ints}, {ints}, {ints}, {ints}, {ints}, "
+            f"{ints}, %b::timestamptz[], string_to_array(%s, ',')::boolean[]) "
+            "AS v(e, r, p, h, t, pt, d, s, rp) "
+            "ON CONFLICT (client_event_id) DO NOTHING RETURNING client_event_id::text"
         )
-        params = [received_at, user_id, source, *(list(c) for c in columns)]
+        params = [received_at, user_id, source, ",".join(e), *map(_ints, (r, p, h, t, pt, d))]
         with _pg_cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(sql, [*params, s, _bools(rp)])
             return {row[0] for row in cursor.fetchall()}
     SampleEvent.objects.bulk_create(
         [

@@ -14,6 +14,9 @@ before: a batch sent twice is stored once) or refused with a reason and a Chines
 """
 
 import datetime as dt
+import functools
+import operator
+import re
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -36,7 +39,6 @@ from tongxin.sampling.models import (
     SampleEvent,
     SampleSource,
     TubeStatus,
-    WalkIn,
 )
 from tongxin.sampling.services import _sql
 from tongxin.sampling.services.access import can, staffed_points
@@ -56,6 +58,8 @@ BARCODE_MAX = 64
 
 _MODES = frozenset(SamplingMode.values)
 _DOCUMENT_TYPES = frozenset(DocumentType.values)
+_POOL = str(SamplingMode.POOL.value)
+_RESIDENT_ID = str(DocumentType.RESIDENT_ID.value)
 
 STORED = "stored"
 DUPLICATE = "duplicate"
@@ -99,7 +103,7 @@ def _messages() -> dict[str, str]:
     }
 
 
-@dataclass
+@dataclass(slots=True)
 class _Event:
     index: int
     key: str
@@ -137,7 +141,7 @@ class _Event:
         self.status, self.reason, self.detail = REFUSED, reason, detail
 
 
-@dataclass
+@dataclass(slots=True)
 class _TubeState:
     id: int | None
     barcode: str
@@ -152,6 +156,7 @@ class _TubeState:
     household_id: int | None = None  # a household tube's household
     added: int = 0
     closing: dt.datetime | None = None
+    written: bool = False  # inserted by this batch in its final state
 
     @property
     def new(self) -> bool:
@@ -182,6 +187,8 @@ class BatchResult:
 
 
 def _int(value: Any) -> int | None:
+    if type(value) is int:
+        return value
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -189,6 +196,43 @@ def _int(value: Any) -> int | None:
     if isinstance(value, str) and value.isdigit():
         return int(value)
     return None
+
+
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_PLAIN_ID = re.compile(r"[0-9]{17}[0-9X]")
+_ID_WEIGHTS = idnumbers.WEIGHTS
+_ID_ZERO = ord("0") * sum(_ID_WEIGHTS)
+_ID_CHECK = idnumbers.CHECK_CHARS
+# Birth dates (YYYYMMDD) seen valid, for the day they were checked on: a county's residents
+# share a few tens of thousands of them.
+_births: dict[str, bool] = {}
+_births_day: list[dt.date | None] = [None]
+
+
+def _plain_resident_id(number: str, today: dt.date) -> bool:
+    """Whether `number` is a valid 18-character resident ID number exactly as a card's chip
+    gives it: the same rules as `idnumbers.parse` (province, birth date not in the future nor
+    before 1890, GB 11643 check character) in a few C calls, for the thousands a second a bulk
+    upload checks. False means "ask idnumbers.parse", which normalises or explains."""
+    if _PLAIN_ID.fullmatch(number) is None or number[:2] not in idnumbers.PROVINCES:
+        return False
+    if _births_day[0] != today or len(_births) > 100_000:
+        _births.clear()
+        _births_day[0] = today
+    birth = number[6:14]
+    valid = _births.get(birth)
+    if valid is None:
+        try:
+            born = dt.date(int(birth[:4]), int(birth[4:6]), int(birth[6:]))
+        except ValueError:
+            valid = False
+        else:
+            valid = born <= today and born.year >= 1890
+        _births[birth] = valid
+    if not valid:
+        return False
+    digits = number.encode()
+    return _ID_CHECK[(sum(map(operator.mul, digits, _ID_WEIGHTS)) - _ID_ZERO) % 11] == number[17]
 
 
 def _parse_time(value: Any, tz: Any) -> dt.datetime | None:
@@ -203,24 +247,29 @@ def _parse_time(value: Any, tz: Any) -> dt.datetime | None:
     return parsed
 
 
-def _parse(index: int, raw: Any, defaults: dict[str, Any], tz: Any, latest: dt.datetime) -> _Event:
+def _parse(
+    index: int, raw: Any, defaults: dict[str, Any], tz: Any, latest: dt.datetime, today: dt.date
+) -> _Event:
     if not isinstance(raw, dict):
         event = _Event(index, "")
         event.refuse("bad_id")
         return event
-    key = raw.get("id")
+    get = raw.get
+    key = get("id")
     event = _Event(index, key if isinstance(key, str) else str(key or ""))
     try:
         event.uid = uuid.UUID(event.key)
     except (ValueError, AttributeError, TypeError):
         event.refuse("bad_id")
         return event
-    event.key = str(event.uid)
-    event.kind = raw.get("kind") or "sample"
+    if not _CANONICAL_UUID.fullmatch(event.key):
+        # str() of the UUID is its canonical form, which a device almost always sent already.
+        event.key = str(event.uid)
+    event.kind = get("kind") or "sample"
     if event.kind not in ("sample", "close"):
         event.refuse("bad_kind")
         return event
-    barcode = raw.get("tube")
+    barcode = get("tube")
     if not isinstance(barcode, str) or not barcode.strip():
         event.refuse("no_tube")
         return event
@@ -230,34 +279,34 @@ def _parse(index: int, raw: Any, defaults: dict[str, Any], tz: Any, latest: dt.d
         event.refuse("bad_tube")
         return event
     event.barcode = barcode
-    event.sampled_at = _parse_time(raw.get("sampled_at") or raw.get("at"), tz)
+    event.sampled_at = _parse_time(get("sampled_at") or get("at"), tz)
     if event.sampled_at is None:
         event.refuse("bad_time")
         return event
     if event.sampled_at > latest:
         event.refuse("future_time")
         return event
-    event.round_id = _int(raw.get("round", defaults.get("round")))
+    event.round_id = _int(get("round", defaults.get("round")))
     if event.round_id is None:
         event.refuse("no_round")
         return event
-    event.point_id = _int(raw.get("point", defaults.get("point")))
-    event.door_task_id = _int(raw.get("door_task"))
+    event.point_id = _int(get("point", defaults.get("point")))
+    event.door_task_id = _int(get("door_task"))
     if event.kind == "close":
         return event
-    mode = raw.get("tube_mode") or defaults.get("tube_mode") or ""
-    if mode and mode not in _MODES:
+    mode = get("tube_mode") or defaults.get("tube_mode") or ""
+    if mode and (not isinstance(mode, str) or mode not in _MODES):
         event.refuse("bad_mode")
         return event
     event.tube_mode = mode
-    if mode == SamplingMode.POOL:
+    if mode == _POOL:
         # A pool size the edition sets other than 10 or 20 travels with the mode.
-        event.tube_capacity = _int(raw.get("tube_capacity", defaults.get("tube_capacity")))
+        event.tube_capacity = _int(get("tube_capacity", defaults.get("tube_capacity")))
         if not event.tube_capacity or event.tube_capacity < 2:
             event.refuse("bad_mode")
             return event
-    person = raw.get("person")
-    number = raw.get("document_number")
+    person = get("person")
+    number = get("document_number")
     if person is not None:
         event.person_id = _int(person)
         if event.person_id is None:
@@ -266,20 +315,23 @@ def _parse(index: int, raw: Any, defaults: dict[str, Any], tz: Any, latest: dt.d
     if not isinstance(number, str) or not number.strip():
         event.refuse("no_identity")
         return event
-    doc_type = raw.get("document_type") or DocumentType.RESIDENT_ID
-    if doc_type not in _DOCUMENT_TYPES:
+    doc_type = get("document_type") or _RESIDENT_ID
+    if not isinstance(doc_type, str) or doc_type not in _DOCUMENT_TYPES:
         event.refuse("bad_document")
         return event
-    if doc_type == DocumentType.RESIDENT_ID:
-        try:
-            number = idnumbers.parse(number).number
-        except idnumbers.InvalidIdNumber as exc:
-            event.refuse("bad_document", detail=exc.message)
-            return event
+    if doc_type == _RESIDENT_ID:
+        if not _plain_resident_id(number, today):
+            # Anything but a valid plain number (full-width digits, 15 digits, an error) takes
+            # the registry's own parser, which normalises it or says what is wrong.
+            try:
+                number = idnumbers.parse(number, today).number
+            except idnumbers.InvalidIdNumber as exc:
+                event.refuse("bad_document", detail=exc.message)
+                return event
     else:
         number = idnumbers.normalize(number)
     event.doc_type, event.doc_number = doc_type, number
-    walk_in = raw.get("walk_in")
+    walk_in = get("walk_in")
     event.walk_in = walk_in if isinstance(walk_in, dict) else None
     return event
 
@@ -314,9 +366,10 @@ def record_batch(
     now = now or timezone.now()
     tz = timezone.get_current_timezone()
     latest = now + FUTURE_TOLERANCE
+    today = dt.date.today()
     defaults = defaults or {}
     for attempt in range(3):
-        parsed = [_parse(i, raw, defaults, tz, latest) for i, raw in enumerate(events)]
+        parsed = [_parse(i, raw, defaults, tz, latest, today) for i, raw in enumerate(events)]
         seen: set[str] = set()
         for event in parsed:
             if event.open:
@@ -358,10 +411,14 @@ class _Batch:
         self.task_paths: dict[int, str] = {}
         self.point_paths: dict[int, str] = {}
         self._firsts: dict[tuple[int, int], _Event] = {}
+        # The path prefixes a sampler may learn about, per (round, point, door task).
+        self._reach: dict[tuple[Any, ...], tuple[str, ...]] = {}
         self._new: set[tuple[int, int]] = set()
 
     def live(self, kind: str | None = None) -> list[_Event]:
-        return [e for e in self.events if e.open and (kind is None or e.kind == kind)]
+        if kind is None:
+            return [e for e in self.events if not e.status]
+        return [e for e in self.events if not e.status and e.kind == kind]
 
     def stored(self) -> list[_Event]:
         return [e for e in self.events if e.status == STORED and e.kind == "sample"]
@@ -457,12 +514,16 @@ class _Batch:
         round's scope, the point's area or the door-to-door task's household. Anyone else is
         still sampled (their swab is in the tube) but answered without a name, exactly like
         somebody not in the registry at all: the upload is no registry oracle."""
-        reach = list(self.scopes.get(event.round_id, ()))  # type: ignore[arg-type]
-        if event.point_id is not None and event.point_id in self.point_paths:
-            reach.append(self.point_paths[event.point_id])
-        if event.door_task_id is not None and event.door_task_id in self.task_paths:
-            reach.append(self.task_paths[event.door_task_id])
-        return bool(path) and any(path.startswith(p) for p in reach if p)
+        where = (event.round_id, event.point_id, event.door_task_id)
+        reach = self._reach.get(where)
+        if reach is None:
+            prefixes = list(self.scopes.get(event.round_id, ()))  # type: ignore[arg-type]
+            if event.point_id is not None and event.point_id in self.point_paths:
+                prefixes.append(self.point_paths[event.point_id])
+            if event.door_task_id is not None and event.door_task_id in self.task_paths:
+                prefixes.append(self.task_paths[event.door_task_id])
+            reach = self._reach[where] = tuple(p for p in prefixes if p)
+        return bool(path) and bool(reach) and path.startswith(reach)
 
     def _unlisted(self, event: _Event) -> None:
         """Answer for someone outside the round's list: the masked number the device sent,
@@ -693,9 +754,9 @@ class _Batch:
         live = [e for e in self.live() if e.kind == "sample"]
         if not live:
             return
-        stored = _sql.existing_event_ids([e.uid for e in live])  # type: ignore[misc]
+        stored = _sql.existing_event_ids([e.key for e in live])
         for event in live:
-            if event.uid in stored:
+            if event.key in stored:
                 event.status = DUPLICATE
         _refuse_reused_ids([e for e in live if e.status == DUPLICATE])
 
@@ -785,9 +846,14 @@ class _Batch:
         new_tubes = [t for t in self.tubes.values() if t.new and t.added]
         if not new_tubes:
             return
-        created = _sql.insert_tubes(new_tubes, self.user)
+        # A new tube is inserted as this batch leaves it (count, status, closing time): no
+        # second write of the row (and of its indexes) in `_write_tubes`.
+        last = self._last_samples()
+        states = {t.barcode: self._final_state(t, last.get(t.barcode)) for t in new_tubes}
+        created = _sql.insert_tubes(new_tubes, self.user, states)
         for tube in new_tubes:
             tube.id = created.get(tube.barcode)
+            tube.written = tube.id is not None
         for event in self.stored():
             tube = self.tubes[event.barcode]
             if tube.id is None:
@@ -797,9 +863,7 @@ class _Batch:
 
     def _expected(self, event: _Event) -> bool:
         """Whether the round expects this person: lives in its scope, 常住 or 暂住."""
-        from tongxin.testing.services import EXPECTED_STATUSES
-
-        return event.status_code in EXPECTED_STATUSES and event.household_path.startswith(
+        return event.status_code in _expected_statuses() and event.household_path.startswith(
             self.scopes.get(event.round_id, ())  # type: ignore[arg-type]
         )
 
@@ -838,20 +902,24 @@ class _Batch:
                 continue
             key = (r, event.household_id or 0)
             tally = tallies.setdefault(key, [r, event.household_id, event.household_path, 0, 0, 0])
-            tally[3] += 1 if event.new_person and self._expected(event) else 0
             if self._expected(event):
+                tally[3] += 1 if event.new_person else 0
                 tally[4] += 1
             else:
                 tally[5] += 1
         _sql.add_household_tallies([tuple(t) for _k, t in sorted(tallies.items())])
-        hours: dict[tuple[int, int, dt.datetime], int] = defaultdict(int)
+        # Samples per point and clock hour (UTC), the hour as whole hours since the epoch.
+        hours: dict[tuple[int, int, int], int] = defaultdict(int)
         for event in self.stored():
             if event.point_id is not None:
-                hour = event.sampled_at.astimezone(dt.UTC).replace(  # type: ignore[union-attr]
-                    minute=0, second=0, microsecond=0
-                )
+                hour = int(event.sampled_at.timestamp() // 3600)  # type: ignore[union-attr]
                 hours[(event.round_id, event.point_id, hour)] += 1  # type: ignore[index]
-        _sql.add_point_hours([(*k, n) for k, n in sorted(hours.items())])
+        _sql.add_point_hours(
+            [
+                (r, p, dt.datetime.fromtimestamp(h * 3600, dt.UTC), n)
+                for (r, p, h), n in sorted(hours.items())
+            ]
+        )
 
     def _insert_events(self) -> None:
         rows = []
@@ -860,7 +928,7 @@ class _Batch:
             event.tube_id = tube.id
             rows.append(
                 (
-                    event.uid, event.round_id, event.person_id, event.household_id, tube.id,
+                    event.key, event.round_id, event.person_id, event.household_id, tube.id,
                     event.point_id, event.door_task_id, event.sampled_at,
                     "repeat" in event.warnings,
                 )
@@ -868,25 +936,35 @@ class _Batch:
         if rows:
             _sql.insert_events(rows, self.now, getattr(self.user, "pk", None), self.source)
 
+    def _last_samples(self) -> dict[str, dt.datetime]:
+        """The last sample stored into each tube (a tube filled by this batch closes then)."""
+        last: dict[str, dt.datetime] = {}
+        for event in self.stored():
+            if event.sampled_at:
+                seen = last.get(event.barcode, event.sampled_at)
+                last[event.barcode] = max(seen, event.sampled_at)
+        return last
+
+    def _final_state(
+        self, tube: "_TubeState", last: dt.datetime | None
+    ) -> tuple[int, str, dt.datetime | None]:
+        """(sample count, status, closed at) of a tube once this batch is applied."""
+        count = tube.count + tube.added
+        status, closed_at = tube.status, tube.closed_at
+        if count >= tube.capacity:
+            status = TubeStatus.FULL
+            closed_at = closed_at or last or self.now
+        elif tube.closing is not None:
+            status, closed_at = TubeStatus.CLOSED, tube.closing
+        return count, status, closed_at
+
     def _write_tubes(self) -> None:
         changes = []
-        # The last sample of each tube, in one pass (a tube filled by this batch closes then).
-        last: dict[int, dt.datetime] = {}
-        for event in self.stored():
-            if event.sampled_at and event.tube_id is not None:
-                seen = last.get(event.tube_id, event.sampled_at)
-                last[event.tube_id] = max(seen, event.sampled_at)
+        last = self._last_samples()
         for tube in self.tubes.values():
-            if tube.id is None or (not tube.added and tube.closing is None):
+            if tube.id is None or tube.written or (not tube.added and tube.closing is None):
                 continue
-            count = tube.count + tube.added
-            status, closed_at = tube.status, tube.closed_at
-            if count >= tube.capacity:
-                status = TubeStatus.FULL
-                closed_at = closed_at or last.get(tube.id, self.now)
-            elif tube.closing is not None:
-                status, closed_at = TubeStatus.CLOSED, tube.closing
-            changes.append((tube.id, count, status, closed_at))
+            changes.append((tube.id, *self._final_state(tube, last.get(tube.barcode))))
         _sql.update_tubes(changes)
 
     def _finish_door_tasks(self) -> None:
@@ -922,6 +1000,13 @@ class _Batch:
         )
 
 
+@functools.cache
+def _expected_statuses() -> Any:
+    from tongxin.testing.services import EXPECTED_STATUSES
+
+    return EXPECTED_STATUSES
+
+
 def clean_name(value: Any) -> str:
     return clean_text(str(value or ""))[:50]
 
@@ -936,13 +1021,7 @@ def _pending_walk_ins(person_ids: list[int]) -> set[int]:
     upload would tell it from a person registered outside the device's reach, who is answered
     as a stranger every time. So until the grid has checked them they are answered as a
     stranger too (the swab is theirs all the same)."""
-    if not person_ids:
-        return set()
-    return set(
-        WalkIn.objects.filter(person_id__in=person_ids, checked_at__isnull=True).values_list(
-            "person_id", flat=True
-        )
-    )
+    return _sql.pending_walk_ins(person_ids)
 
 
 def _result(events: Iterable[_Event], tubes: Iterable[_TubeState]) -> BatchResult:
