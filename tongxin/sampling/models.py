@@ -209,6 +209,9 @@ class SampleEvent(models.Model):
         # this person sampled in this round" is SampledPerson's question.
         indexes = [
             models.Index(fields=["round", "point", "sampled_at"], name="sample_round_point_time"),
+            # A person's samples over a few days: the missed test days of contacts under
+            # management (tracing.services.followup), and a person's own history.
+            models.Index(fields=["person", "sampled_at"], name="sample_person_time"),
         ]
 
     def __str__(self) -> str:

@@ -298,8 +298,20 @@ class CheckIn(models.Model):
         verbose_name_plural = _("扫码记录")
         indexes = [
             models.Index(fields=["venue", "entered_at"], name="checkin_venue_time"),
-            models.Index(fields=["person", "entered_at"], name="checkin_person_time"),
-            models.Index(fields=["outside_person", "entered_at"], name="checkin_outside_time"),
+            # Partial: a scan is by a resident or by an outside person, never both, so each
+            # index holds only its own rows (nine in ten scans are residents': the outside
+            # persons' index is a tenth of the size and costs a tenth of the inserts). A query
+            # `person_id = %s` implies `person_id IS NOT NULL`: both backends use them.
+            models.Index(
+                fields=["person", "entered_at"],
+                name="checkin_person_time",
+                condition=Q(person__isnull=False),
+            ),
+            models.Index(
+                fields=["outside_person", "entered_at"],
+                name="checkin_outside_time",
+                condition=Q(outside_person__isnull=False),
+            ),
             models.Index(fields=["incident"], name="checkin_incident"),
         ]
         constraints = [

@@ -38,7 +38,7 @@ from tongxin.incidents.models import Incident
 from tongxin.people.models import DocumentType, Person
 from tongxin.tracing.models import CheckIn, ImportBatch, OutsidePerson, Venue, VenueKind
 from tongxin.tracing.services.rules import default_stay_minutes, max_stay, stay_minutes_for
-from tongxin.tracing.services.sheets import cell, parse_time, read_rows
+from tongxin.tracing.services.sheets import Source, cell, parse_time, read_rows
 
 BATCH = 50_000
 LOOKUP_CHUNK = 5000  # values per IN (…) query (SQLite's variable limit, PostgreSQL's parser)
@@ -108,10 +108,10 @@ class _Who:
     person_id: int | None = None
     outside_id: int | None = None
     resolved: bool = False
+    key_part: str = ""  # "kind:type:bidx", the person's part of each scan's key
 
-    @property
-    def key_part(self) -> str:
-        return f"{self.kind}:{self.document_type}:{self.bidx}"
+    def __post_init__(self) -> None:
+        self.key_part = f"{self.kind}:{self.document_type}:{self.bidx}"
 
 
 @dataclass(slots=True, eq=False)
@@ -125,6 +125,7 @@ class _Place:
 _Staged = tuple[_Place, _Who, str, str | None, str]
 
 _RESIDENT_ID = str(DocumentType.RESIDENT_ID)
+_MISSING: Any = object()
 _DOC_TYPES = frozenset(str(v) for v in DocumentType.values)
 
 
@@ -153,16 +154,6 @@ def _identity(item: dict[str, Any]) -> tuple[str, str, str, str] | None:
     return None
 
 
-def _key(incident_id: int, venue_code: str, who: _Who, epoch: str) -> str:
-    """The row's idempotency key: uuid5(NAMESPACE, "incident|venue|kind:type:bidx|epoch"), as
-    32 hex digits (what both backends store for a UUID), computed without a UUID object."""
-    name = f"{incident_id}|{venue_code}|{who.key_part}|{epoch}"
-    digest = bytearray(hashlib.sha1(_NS + name.encode()).digest()[:16])  # noqa: S324 (uuid5)
-    digest[6] = (digest[6] & 0x0F) | 0x50
-    digest[8] = (digest[8] & 0x3F) | 0x80
-    return digest.hex()
-
-
 class _Importer:
     """The state of one import: per distinct venue code, identity and time, computed once."""
 
@@ -177,7 +168,7 @@ class _Importer:
         self.venues: dict[Any, _Place | None] = {}  # raw cell → venue (None: no such code)
         self.people: dict[Any, _Who | None] = {}  # raw (type, number, phone) → person
         self.by_identity: dict[tuple[str, str], _Who] = {}
-        self.times: dict[Any, tuple[str, float] | None] = {}  # raw → (local text, epoch)
+        self.times: dict[Any, tuple[str, float, str] | None] = {}  # raw → (local, epoch, text)
         self.residents: dict[tuple[str, str], int] | None = None  # preloaded, big imports
 
     # -- per distinct value ------------------------------------------------------------------
@@ -219,8 +210,9 @@ class _Importer:
         self.people[raw] = who
         return who
 
-    def _when(self, raw: Any) -> tuple[str, float] | None:
-        """(the wall time in the county's zone as text, the epoch seconds) or None."""
+    def _when(self, raw: Any) -> tuple[str, float, str] | None:
+        """(the wall time in the county's zone as text, the epoch seconds, the same as the
+        key's text) or None."""
         try:
             return self.times[raw]
         except (KeyError, TypeError):  # TypeError: an unhashable cell
@@ -229,7 +221,8 @@ class _Importer:
         value = None
         if parsed is not None:
             local = parsed.astimezone(self.tz).replace(tzinfo=None)
-            value = (local.isoformat(" "), parsed.timestamp())
+            epoch = parsed.timestamp()
+            value = (local.isoformat(" "), epoch, f"{epoch:.0f}")
         if len(self.times) > CACHE_LIMIT:
             self.times.clear()
         with contextlib.suppress(TypeError):
@@ -313,34 +306,54 @@ class _Importer:
     def parse(self, items: list[dict[str, Any]]) -> "_Parsed":
         """The batch's rows checked, keyed and deduplicated: pure Python, no database (it runs
         in a worker thread while the previous batch is being stored)."""
-        venues, when, who_of = self.venues, self._when, self._who
-        incident_id = self.incident.pk
+        venues, times, people = self.venues, self.times, self.people
+        when, who_of, sha1, ns = self._when, self._who, hashlib.sha1, _NS
+        prefix = f"{self.incident.pk}|"
         out = _Parsed(rows=len(items))
-        staged, keys, reject = out.staged, set(), out.rejected.append
+        keys: set[str] = set()
+        staged, reject = out.staged, out.rejected.append
+        append, add = staged.append, keys.add
         for item in items:
-            venue = venues.get(item.get("venue_code"))
+            get = item.get
+            venue = venues.get(get("venue_code"))
             if venue is None:
-                reject((item.get("_row"), "venue"))
+                reject((get("_row"), "venue"))
                 continue
-            entered = when(item.get("entered_at"))
+            raw = get("entered_at")
+            entered = times.get(raw, _MISSING) if raw.__hash__ else _MISSING
+            if entered is _MISSING:
+                entered = when(raw)
             if entered is None:
-                reject((item.get("_row"), "time"))
+                reject((get("_row"), "time"))
                 continue
-            raw_exit = item.get("exited_at")
-            exited = when(raw_exit) if raw_exit not in (None, "") else None
-            if exited is not None and exited[1] < entered[1]:
-                reject((item.get("_row"), "exit"))
-                continue
-            who = who_of(item)
+            raw = get("exited_at")
+            if raw is None or raw == "":
+                exited = None
+            else:
+                exited = times.get(raw, _MISSING) if raw.__hash__ else _MISSING
+                if exited is _MISSING:
+                    exited = when(raw)
+                if exited is not None and exited[1] < entered[1]:
+                    reject((get("_row"), "exit"))
+                    continue
+            who = people.get((get("document_type"), get("document_number"), get("phone")), _MISSING)
+            if who is _MISSING:
+                who = who_of(item)
             if who is None:
-                reject((item.get("_row"), "identity"))
+                reject((get("_row"), "identity"))
                 continue
-            key = _key(incident_id, venue.code, who, f"{entered[1]:.0f}")
+            # The row's idempotency key: uuid5(NAMESPACE, "incident|venue|kind:type:bidx|epoch")
+            # as 32 hex digits (what both backends store for a UUID), without a UUID object.
+            name = f"{prefix}{venue.code}|{who.key_part}|{entered[2]}"
+            digest = bytearray(sha1(ns + name.encode()).digest()[:16])
+            digest[6] = (digest[6] & 0x0F) | 0x50
+            digest[8] = (digest[8] & 0x3F) | 0x80
+            key = digest.hex()
             if key in keys:
                 out.duplicate += 1  # the same scan twice in one batch
                 continue
-            keys.add(key)
-            staged.append((venue, who, entered[0], exited[0] if exited else None, key))
+            add(key)
+            append((venue, who, entered[0], exited[0] if exited else None, key))
         return out
 
     def store(self, parsed: "_Parsed") -> None:
@@ -491,7 +504,7 @@ def import_rows(
     name: str = "",
     client_id: str | None = None,
     by: Any = None,
-    batch_size: int = BATCH,
+    batch_size: int | None = None,
 ) -> ImportSummary:
     """Import check-in rows (dicts with venue_code, document_number and/or phone, entered_at,
     optional exited_at, name, document_type). With a client id, a batch sent again answers
@@ -504,7 +517,7 @@ def import_rows(
             s.duplicate, s.stored = s.stored + s.duplicate, 0
             return s
     summary = ImportSummary()
-    _Importer(incident, summary).run(items, batch_size)
+    _Importer(incident, summary).run(items, batch_size or BATCH)
     with transaction.atomic():
         if client_id:
             ImportBatch.objects.get_or_create(
@@ -526,7 +539,9 @@ def import_rows(
     return summary
 
 
-def import_file(incident: Incident, data: bytes, name: str, *, by: Any = None) -> ImportSummary:
-    """A .xlsx or .csv export of a venue-code system."""
+def import_file(incident: Incident, data: Source, name: str, *, by: Any = None) -> ImportSummary:
+    """A .xlsx or .csv export of a venue-code system: its bytes, an open binary file or a path.
+    The file is streamed (read as the batches of `BATCH` rows are stored), so a path or a file
+    of ten million scans is imported in bounded memory."""
     rows = read_rows(data, name, SYNONYMS, ("venue_code", "entered_at"))
     return import_rows(incident, rows, name=name, by=by)

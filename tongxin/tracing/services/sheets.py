@@ -1,17 +1,17 @@
 """Reading the spreadsheets tracing imports (check-ins, venues, line listings, 协查 lists):
 .xlsx or .csv (UTF-8 or GBK), the header row found by its names among the first rows."""
 
+import codecs
 import csv
 import datetime as dt
 import io
 import re
 import unicodedata
 from collections.abc import Iterator
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from django.utils.translation import gettext as _
-
-from tongxin.imports.readers import decode_text
 
 
 class SheetError(ValueError):
@@ -31,12 +31,34 @@ def cell(value: Any) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
-def _raw_rows(data: bytes, name: str) -> Iterator[list[Any]]:
+Source = bytes | BinaryIO | Path
+SNIFF_CHUNK = 1 << 20
+
+
+def _csv_encoding(stream: BinaryIO) -> str:
+    """UTF-8 (with or without BOM) if the whole file decodes as such, else GB 18030 (GBK's
+    superset): checked a megabyte at a time, so a file of millions of rows is never held in
+    memory. The stream is rewound."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        stream.seek(0)
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            while chunk := stream.read(SNIFF_CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        stream.seek(0)
+        return encoding
+    raise SheetError(_("无法识别文件编码，请另存为 UTF-8 的 CSV 文件"))
+
+
+def _stream_rows(stream: BinaryIO, name: str) -> Iterator[list[Any]]:
     if name.lower().endswith((".xlsx", ".xlsm")):
         import openpyxl
 
-        try:
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:  # read-only mode: the sheet's XML is parsed as the rows are asked for
+            book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
         except Exception:
             raise SheetError(_("无法读取该 Excel 文件")) from None
         try:
@@ -45,17 +67,31 @@ def _raw_rows(data: bytes, name: str) -> Iterator[list[Any]]:
         finally:
             book.close()
         return
+    text = io.TextIOWrapper(stream, encoding=_csv_encoding(stream), newline="")
     try:
-        text = decode_text(data)
-    except Exception:
-        raise SheetError(_("无法识别文件编码，请另存为 UTF-8 的 CSV 文件")) from None
-    yield from (list(r) for r in csv.reader(io.StringIO(text, newline="")))
+        yield from csv.reader(text)
+    except csv.Error as exc:
+        raise SheetError(_("CSV文件格式有误：%(error)s") % {"error": str(exc)}) from exc
+    finally:
+        text.detach()  # the caller closes its own stream
+
+
+def _raw_rows(source: Source, name: str) -> Iterator[list[Any]]:
+    """The file's rows, read as they are consumed (bytes, an open binary file or a path)."""
+    if isinstance(source, bytes):
+        yield from _stream_rows(io.BytesIO(source), name)
+    elif isinstance(source, Path):
+        with source.open("rb") as stream:
+            yield from _stream_rows(stream, name)
+    else:
+        yield from _stream_rows(source, name)
 
 
 def read_rows(
-    data: bytes, name: str, synonyms: dict[str, tuple[str, ...]], required: tuple[str, ...]
+    data: Source, name: str, synonyms: dict[str, tuple[str, ...]], required: tuple[str, ...]
 ) -> Iterator[dict[str, Any]]:
-    """Each data row as {canonical key: cell value, "_row": its row number in the file}."""
+    """Each data row as {canonical key: cell value, "_row": its row number in the file},
+    streamed: the file is read as the rows are consumed (bounded memory for any size)."""
     lookup = {header_key(s): key for key, names in synonyms.items() for s in names}
     rows = _raw_rows(data, name)
     keys: list[str | None] | None = None

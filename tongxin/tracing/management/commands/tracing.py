@@ -120,11 +120,10 @@ class Command(BaseCommand):
         self, incident: Incident, user: User | None, options: dict[str, Any]
     ) -> dict[str, Any]:
         path = Path(options["file"])
-        try:
-            data = path.read_bytes()
+        try:  # streamed from the file, a batch at a time: any size in bounded memory
+            return import_file(incident, path, path.name, by=user).as_dict()
         except OSError as exc:
             raise CommandError(_("无法打开文件：%(e)s") % {"e": exc.strerror}) from exc
-        return import_file(incident, data, path.name, by=user).as_dict()
 
     def copresence(
         self, incident: Incident, user: User | None, options: dict[str, Any]
