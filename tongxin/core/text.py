@@ -4,6 +4,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from django.db.models import Choices
 from pypinyin import Style, lazy_pinyin
 
 
@@ -25,3 +26,13 @@ def clean_text(value: object) -> str:
     if text.startswith("'") and text[1:2] in ("=", "+", "-", "@"):
         text = text[1:]
     return text
+
+
+def choice_label(choices: type[Choices], value: object) -> str:
+    """The label of one choice, as `get_FOO_display()` gives it, for code that labels many rows
+    (audit labels of a bulk insert): Django's display method rebuilds a hashable copy of every
+    choice (a translation per lazy label) on each call."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value or "")

@@ -17,6 +17,7 @@ from tongxin.audit.signals import AuditedModel
 from tongxin.core import idnumbers
 from tongxin.core.fields import EncryptedTextField
 from tongxin.core.personal import PersonalLookupQuerySet, document_columns, phone_columns
+from tongxin.core.text import choice_label
 from tongxin.people.models import DocumentType
 
 
@@ -543,7 +544,7 @@ class Management(AuditedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_level_display() or '-'} #{self.pk}"
+        return f"{choice_label(Level, self.level) or '-'} #{self.pk}"
 
     @property
     def who(self) -> "Any":
@@ -618,7 +619,9 @@ class Contact(AuditedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_level_display()} · {self.get_exposure_type_display()}"
+        return (
+            f"{choice_label(Level, self.level)} · {choice_label(ExposureType, self.exposure_type)}"
+        )
 
 
 class Stay(AuditedModel):

@@ -403,12 +403,18 @@ def _managements(
     if new:
         Management.objects.bulk_create(new, batch_size=1000)
         record_many((AuditAction.CREATE, m, {"status": m.status}) for m in new if m.pk)
-        existing = Management.objects.filter(incident_id=incident_id).filter(
-            Q(person_id__in=person_ids) | Q(outside_person_id__in=outside_ids)
-        )
-        by_key = {
-            (m.person_id, m.outside_person_id if not m.person_id else None): m for m in existing
-        }
+        if all(m.pk for m in new):
+            # The insert returned the new ids (PostgreSQL, SQLite >= 3.35): no second read.
+            by_key.update(
+                ((m.person_id, m.outside_person_id if not m.person_id else None), m) for m in new
+            )
+        else:
+            existing = Management.objects.filter(incident_id=incident_id).filter(
+                Q(person_id__in=person_ids) | Q(outside_person_id__in=outside_ids)
+            )
+            by_key = {
+                (m.person_id, m.outside_person_id if not m.person_id else None): m for m in existing
+            }
     return by_key
 
 
