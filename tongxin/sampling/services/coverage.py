@@ -21,7 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -569,55 +569,51 @@ def _untested_people(test_round: TestRound, place: Place, user: Any) -> Any:
 
 _UNTESTED_COLUMNS = (
     "pk", "name", "document_masked", "household_id", "household__address", "household__name",
+    "reason", "reminder", "door",
 )  # fmt: skip
 
 
-def _untested_rows(test_round: TestRound, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The listed people with the reason they gave (an exemption), whether their household was
-    reminded and any door-to-door task: looked up for these people only, by key."""
-    people = [r["pk"] for r in rows]
-    homes = sorted({r["household_id"] for r in rows})
-    reason_of = dict(
-        Exemption.objects.filter(round=test_round, person_id__in=people).values_list(
-            "person_id", "reason"
-        )
-    )
-    reminder_of = dict(
-        ReminderEntry.objects.filter(round=test_round, household_id__in=homes).values_list(
-            "household_id", "status"
-        )
-    )
-    doors: dict[int, list[tuple[int | None, str]]] = {}
-    for home, person, status in (
-        DoorTask.objects.filter(round=test_round, household_id__in=homes)
-        .filter(Q(person__isnull=True) | Q(person_id__in=people))
-        .order_by("pk")
-        .values_list("household_id", "person_id", "status")
-    ):
-        doors.setdefault(home, []).append((person, status))
+def _with_reasons(test_round: TestRound, people: Any) -> Any:
+    """Each listed person's reason (an exemption), their household's reminder and any
+    door-to-door task: subqueries by key ((round, person), (round, household)), which
+    PostgreSQL evaluates for the rows of the page only."""
+    return people.annotate(
+        reason=Subquery(
+            Exemption.objects.filter(round=test_round, person_id=OuterRef("pk")).values("reason")[
+                :1
+            ]
+        ),
+        reminder=Subquery(
+            ReminderEntry.objects.filter(
+                round=test_round, household_id=OuterRef("household_id")
+            ).values("status")[:1]
+        ),
+        door=Subquery(
+            DoorTask.objects.filter(round=test_round, household_id=OuterRef("household_id"))
+            .filter(Q(person__isnull=True) | Q(person_id=OuterRef("pk")))
+            .values("status")[:1]
+        ),
+    ).order_by("household__path", "name", "pk")
+
+
+def _untested_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     reasons = dict(ExemptionReason.choices)
     door_states = dict(DoorStatus.choices)
-    out = []
-    for r in rows:
-        reason = reason_of.get(r["pk"])
-        door = next(
-            (st for who, st in doors.get(r["household_id"], []) if who in (None, r["pk"])), None
-        )
-        out.append(
-            {
-                "person_id": r["pk"],
-                "name": r["name"],
-                "document_masked": r["document_masked"],
-                "household_id": r["household_id"],
-                "household": r["household__address"] or r["household__name"],
-                "reason": reason,
-                "reason_label": str(reasons[reason]) if reason else "",
-                "reminder": reminder_of.get(r["household_id"]),
-                "door_task": door,
-                "door_task_label": str(door_states[door]) if door else "",
-            }
-        )
-    return out
+    return [
+        {
+            "person_id": r["pk"],
+            "name": r["name"],
+            "document_masked": r["document_masked"],
+            "household_id": r["household_id"],
+            "household": r["household__address"] or r["household__name"],
+            "reason": r["reason"],
+            "reason_label": str(reasons[r["reason"]]) if r["reason"] else "",
+            "reminder": r["reminder"],
+            "door_task": r["door"],
+            "door_task_label": str(door_states[r["door"]]) if r["door"] else "",
+        }
+        for r in rows
+    ]
 
 
 def untested(
@@ -630,8 +626,8 @@ def untested(
     """The people under `place` the round expects and has not sampled, by household, with the
     reason they gave (an exemption), whether their household was reminded and any
     door-to-door task. Masked; JSON-ready."""
-    people = _untested_people(round, place, user).order_by("household__path", "name", "pk")
-    return _untested_rows(round, list(people.values(*_UNTESTED_COLUMNS)[:limit]))
+    people = _with_reasons(round, _untested_people(round, place, user))
+    return _untested_rows(list(people.values(*_UNTESTED_COLUMNS)[:limit]))
 
 
 def untested_page(
@@ -648,10 +644,10 @@ def untested_page(
 
     Read from the running tallies, so that its cost follows the page, not the estate: the
     round's households under `place` with someone untested (`RoundHousehold`, its (round, path)
-    index, in path order) give the total and which households the page covers; only those
-    households' residents are then read from the registry and anti-joined against the round's
-    first samples. The tallies are the summary's: the total is the summary's `untested` for the
-    place, and a resident added to the registry since the last recount
+    index, in path order) give the total and the range of households the page covers; only
+    the residents in that range are then read from the registry and anti-joined against the
+    round's first samples. The tallies are the summary's: the total is the summary's
+    `untested` for the place, and a resident added to the registry since the last recount
     (TONGXIN_COVERAGE_RECOUNT_SECONDS) shows once it is counted. Scoped like `untested`."""
     from tongxin.accounts.permissions import Perm, has_perm
 
@@ -664,30 +660,31 @@ def untested_page(
         _tallies(test_round, user)
         .filter(path__startswith=place.path, expected__gt=F("sampled"))
         .order_by("path")
-        .values_list("household_id", "expected", "sampled")
+        .values_list("path", "expected", "sampled")
     )
-    total = sum(e - s for _h, e, s in homes)
+    total = sum(e - s for _p, e, s in homes)
     pages = max(1, -(-total // size))
     page = min(max(1, int(page)), pages)
     low, high = (page - 1) * size, page * size
-    covered: list[int] = []
+    covered: list[str] = []
     skip, start = 0, 0
-    for household, e, s in homes:
+    for path, e, s in homes:
         if start < high and start + (e - s) > low:
             if not covered:
                 skip = low - start
-            covered.append(household)
+            covered.append(path)
         start += e - s
         if start >= high:
             break
-    people = (
-        _untested_people(test_round, place, user)
-        .filter(household_id__in=covered)
-        .order_by("household__path", "name", "pk")
-    )
-    rows = list(people.values(*_UNTESTED_COLUMNS)[skip : skip + size]) if covered else []
+    rows: list[dict[str, Any]] = []
+    if covered:
+        people = _untested_people(test_round, place, user).filter(
+            household__path__gte=covered[0], household__path__lte=covered[-1]
+        )
+        people = _with_reasons(test_round, people).values(*_UNTESTED_COLUMNS)
+        rows = list(people[skip : skip + size])
     return {
-        "rows": _untested_rows(test_round, rows),
+        "rows": _untested_rows(rows),
         "total": total,
         "page": page,
         "pages": pages,
