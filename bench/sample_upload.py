@@ -495,6 +495,11 @@ def cadres(args: argparse.Namespace, info: dict[str, Any], port: int, stop: thre
     # counts them inline, then every TONGXIN_COVERAGE_RECOUNT_SECONDS in the background): not
     # what is measured here.
     recount(TestRound.objects.get(pk=info["rounds"][0]))
+    # The summary is shared by every worker through settings.CACHES["shared"] (the database's
+    # cache table unless TONGXIN_CACHE_URL says otherwise): make its table, as an install does.
+    from django.core.management import call_command
+
+    call_command("createcachetable", verbosity=0)
     chief = User.objects.get(username="command")
     _token, key = ApiToken.issue(chief, "指挥部看板（基准测试）")
     browser = DjangoClient()

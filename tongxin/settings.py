@@ -9,6 +9,8 @@ TONGXIN_DEBUG           1 for development
 TONGXIN_ALLOWED_HOSTS   comma-separated host names
 TONGXIN_TASKS_BACKEND   dotted path of the django-tasks backend
 TONGXIN_OTP_REQUIRED    1 to require TOTP of the roles that reveal (default 0; production 1)
+TONGXIN_CACHE_URL       the cache shared by all workers: db://TABLE (default db://tongxin_cache),
+                        redis://HOST:PORT/N, locmem:// (per process)
 """
 
 import json
@@ -147,6 +149,34 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DATABASES["default"].setdefault("TEST", {})
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def _shared_cache(url: str) -> dict[str, object]:
+    """TONGXIN_CACHE_URL as a cache: `db://TABLE` (the database, default), `redis://HOST:PORT/N`
+    (or rediss://), `locmem://` (each process its own: no sharing)."""
+    scheme, _sep, rest = url.partition("://")
+    if scheme in ("redis", "rediss"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"}
+    if scheme == "db":
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": rest.strip("/") or "tongxin_cache",
+            "OPTIONS": {"MAX_ENTRIES": 10000},
+        }
+    raise ValueError(f"TONGXIN_CACHE_URL: unknown scheme {scheme!r} (db://, redis://, locmem://)")
+
+
+# "default" is each process's own memory. "shared" is one cache for every worker of the site:
+# what is computed once per window for everyone (coverage figures, counts only: never a name, a
+# number or anything else about a person). The database by default (`tongxin createcachetable`
+# makes its table), Redis for large installs (docs/operations.md).
+TONGXIN_CACHE_URL = env("TONGXIN_CACHE_URL", "db://tongxin_cache")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {**_shared_cache(TONGXIN_CACHE_URL), "KEY_PREFIX": "tongxin"},
+}
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -337,7 +337,9 @@ def untested_page(request: HttpRequest, round_id: int, place_id: int) -> HttpRes
     test_round = _round(request, round_id)
     place = _place(request, place_id)
     assert place is not None
-    rows = coverage.untested(test_round, place, user=request.user)
+    number = request.GET.get("page", "1")
+    page = int(number) if number.isdecimal() and len(number) < 10 else 1
+    listed = coverage.untested_page(test_round, place, user=request.user, page=page)
     managed = coverage.expected_elsewhere(test_round, place, user=request.user)
     return render(
         request,
@@ -347,9 +349,9 @@ def untested_page(request: HttpRequest, round_id: int, place_id: int) -> HttpRes
             "place": place,
             "managed": managed,
             "managed_untested": sum(1 for r in managed if not r["done"]),
-            "households": coverage.untested_by_household(rows),
-            "count": len(rows),
-            "limit": coverage.UNTESTED_LIMIT,
+            "households": coverage.untested_by_household(listed["rows"]),
+            "count": listed["total"],
+            "listed": listed,
         },
     )
 

@@ -14,9 +14,12 @@ command line (user None) sees the whole round.
 """
 
 import datetime as dt
+import logging
+import time
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Substr
@@ -45,6 +48,9 @@ from tongxin.testing.models import (
 
 KNOWN = (TestResult.NEGATIVE, TestResult.POSITIVE)
 UNTESTED_LIMIT = 5000
+# The untested page: people per page, and the most a caller may ask for.
+UNTESTED_PAGE_SIZE = 100
+UNTESTED_MAX_PAGE_SIZE = 500
 
 
 def recount_seconds() -> int:
@@ -342,33 +348,100 @@ def cache_seconds() -> int:
     return int(getattr(settings, "TONGXIN_COVERAGE_CACHE_SECONDS", 30))
 
 
-def shared_report(round: TestRound, area: Place | None = None, *, user: Any) -> dict[str, Any]:
-    """`coverage_report` as the pages and the API serve it: computed at most once every
-    TONGXIN_COVERAGE_CACHE_SECONDS (30; 0 turns it off) for everyone who sees the same places
-    (the key is the round, the area, the caller's jurisdiction and the language, never the
-    person), so two hundred cadres refreshing every 30 s during the morning surge cost the
-    database one grouped sum per window instead of seven a second. The figures are counts
-    only, no person; a figure is at most that many seconds old (`generated_at` says when)."""
+SHARED_CACHE = "shared"
+# A recomputation that has not finished by then is taken for dead (its worker killed): the next
+# reader may start another one.
+COMPUTING_SECONDS = 120
+# How long a reader with nothing to show waits for the one recomputation already running,
+# checking every WAIT_STEP seconds, before computing the figures itself.
+WAIT_SECONDS = 15.0
+WAIT_STEP = 0.05
+
+logger = logging.getLogger(__name__)
+
+
+# After the shared cache failed, the worker uses its own for this long before trying again.
+RETRY_SHARED_SECONDS = 60.0
+_shared_down_until = [0.0]
+
+
+class _Cache:
+    """The shared cache (settings.CACHES["shared"]: the database, or Redis), falling back to
+    the process's own cache when it cannot be reached (no cache table yet, Redis down): the
+    figures are then shared per worker, as they were before there was a shared cache. The
+    worker says so once and tries the shared cache again after RETRY_SHARED_SECONDS."""
+
+    def __init__(self) -> None:
+        self.shared = time.monotonic() >= _shared_down_until[0]
+        self.backend = caches[SHARED_CACHE] if self.shared else caches["default"]
+
+    def __call__(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        if self.shared:
+            try:
+                return getattr(self.backend, method)(*args, **kwargs)
+            except Exception as exc:  # any backend's own errors: fall back, and say so
+                logger.warning("shared cache unavailable, using the worker's own: %r", exc)
+                _shared_down_until[0] = time.monotonic() + RETRY_SHARED_SECONDS
+                self.backend, self.shared = caches["default"], False
+        return getattr(self.backend, method)(*args, **kwargs)
+
+
+def shared_key(round: TestRound, area: Place | None, user: Any) -> str:
+    """Who sees the same figures: the round, the area, the caller's jurisdiction (its places,
+    never the person) and the language."""
     import hashlib
 
-    from django.core.cache import cache
     from django.utils.translation import get_language
 
     from tongxin.accounts.jurisdiction import jurisdiction_of
 
-    seconds = cache_seconds()
-    if seconds <= 0:
-        return coverage_report(round, area, user=user)
     j = jurisdiction_of(user)
     reach = "*" if j.everywhere else "|".join(j.paths)
     where = area.pk if area is not None else ""
     digest = hashlib.sha256(f"{round.pk}:{where}:{reach}:{get_language()}".encode()).hexdigest()
-    key = f"sampling:coverage:{digest}"
-    report = cache.get(key)
-    if report is None:
-        report = coverage_report(round, area, user=user)
-        cache.set(key, report, seconds)
-    return report
+    return f"sampling:coverage:{digest}"
+
+
+def shared_report(round: TestRound, area: Place | None = None, *, user: Any) -> dict[str, Any]:
+    """`coverage_report` as the pages and the API serve it: computed at most once every
+    TONGXIN_COVERAGE_CACHE_SECONDS (30; 0 turns it off) for the whole site, whichever worker
+    serves the request, for everyone who sees the same places (`shared_key`), so two hundred
+    cadres refreshing every 30 s during the morning surge cost the database one grouped sum
+    per window instead of seven a second. The figures are counts only, no person.
+
+    One recomputation at a time per key: the reader who finds the window over takes a lock in
+    the shared cache (an atomic `add`) and recomputes; meanwhile the others are served the
+    previous window's figures, or, when there are none yet, wait for the one being computed
+    (at most WAIT_SECONDS). A figure is therefore at most a window old, plus the time one
+    recomputation takes; `generated_at` says when it was computed."""
+    seconds = cache_seconds()
+    if seconds <= 0:
+        return coverage_report(round, area, user=user)
+    cache = _Cache()
+    key = shared_key(round, area, user)
+    entry = cache("get", key)
+    if entry is not None and entry["fresh_until"] > time.time():
+        return dict(entry["report"])
+    if cache("add", f"{key}:computing", 1, COMPUTING_SECONDS):
+        try:
+            report = coverage_report(round, area, user=user)
+            # Kept beyond its window so that readers have something to show while the next
+            # window's figures are computed.
+            keep = 2 * seconds + COMPUTING_SECONDS
+            cache("set", key, {"report": report, "fresh_until": time.time() + seconds}, keep)
+        finally:
+            cache("delete", f"{key}:computing")
+        return report
+    if entry is not None:
+        return dict(entry["report"])
+    waited = 0.0
+    while waited < WAIT_SECONDS:
+        time.sleep(WAIT_STEP)
+        waited += WAIT_STEP
+        entry = cache("get", key)
+        if entry is not None:
+            return dict(entry["report"])
+    return coverage_report(round, area, user=user)
 
 
 def _place(place: Place) -> dict[str, Any]:
@@ -480,25 +553,31 @@ def points_per_hour(
     return sorted(by_point.values(), key=lambda p: (-p["samples"], p["name"]))
 
 
-def untested(
-    round: TestRound,
-    place: Place,
-    *,
-    user: Any = None,
-    limit: int = UNTESTED_LIMIT,
-) -> list[dict[str, Any]]:
-    """The people under `place` the round expects and has not sampled, by household, with the
-    reason they gave (an exemption), whether their household was reminded and any
-    door-to-door task. Masked; JSON-ready."""
+def _untested_people(test_round: TestRound, place: Place, user: Any) -> Any:
+    """The people under `place` the round expects (the registry: lives there, 常住 or 暂住), the
+    user may see, whom the round has not sampled: an anti-join against the round's first
+    samples (`SampledPerson`), one probe of its (round, person) unique index per resident."""
     from tongxin.testing.services import should_test
 
-    test_round = round
     people = should_test(test_round).under(place)
     if user is not None:
         people = people.visible_to(user)
-    people = people.exclude(
+    return people.exclude(
         Exists(SampledPerson.objects.filter(round=test_round, person_id=OuterRef("pk")))
-    ).annotate(
+    )
+
+
+_UNTESTED_COLUMNS = (
+    "pk", "name", "document_masked", "household_id", "household__address", "household__name",
+    "reason", "reminder", "door",
+)  # fmt: skip
+
+
+def _with_reasons(test_round: TestRound, people: Any) -> Any:
+    """Each listed person's reason (an exemption), their household's reminder and any
+    door-to-door task: subqueries by key ((round, person), (round, household)), which
+    PostgreSQL evaluates for the rows of the page only."""
+    return people.annotate(
         reason=Subquery(
             Exemption.objects.filter(round=test_round, person_id=OuterRef("pk")).values("reason")[
                 :1
@@ -514,13 +593,12 @@ def untested(
             .filter(Q(person__isnull=True) | Q(person_id=OuterRef("pk")))
             .values("status")[:1]
         ),
-    )
+    ).order_by("household__path", "name", "pk")
+
+
+def _untested_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     reasons = dict(ExemptionReason.choices)
     door_states = dict(DoorStatus.choices)
-    rows = people.order_by("household__path", "name", "pk").values(  # type: ignore[misc]
-        "pk", "name", "document_masked", "household_id", "household__address",
-        "household__name", "residence_status", "reason", "reminder", "door",
-    )[:limit]  # fmt: skip
     return [
         {
             "person_id": r["pk"],
@@ -536,6 +614,82 @@ def untested(
         }
         for r in rows
     ]
+
+
+def untested(
+    round: TestRound,
+    place: Place,
+    *,
+    user: Any = None,
+    limit: int = UNTESTED_LIMIT,
+) -> list[dict[str, Any]]:
+    """The people under `place` the round expects and has not sampled, by household, with the
+    reason they gave (an exemption), whether their household was reminded and any
+    door-to-door task. Masked; JSON-ready."""
+    people = _with_reasons(round, _untested_people(round, place, user))
+    return _untested_rows(list(people.values(*_UNTESTED_COLUMNS)[:limit]))
+
+
+def untested_page(
+    round: TestRound,
+    place: Place,
+    *,
+    user: Any = None,
+    page: int = 1,
+    size: int | None = None,
+) -> dict[str, Any]:
+    """One page of `untested` (UNTESTED_PAGE_SIZE people, at most UNTESTED_MAX_PAGE_SIZE, in
+    household order) and how many there are in all: `{"rows", "total", "page", "pages",
+    "size"}`. A page past the last is the last.
+
+    Read from the running tallies, so that its cost follows the page, not the estate: the
+    round's households under `place` with someone untested (`RoundHousehold`, its (round, path)
+    index, in path order) give the total and the range of households the page covers; only
+    the residents in that range are then read from the registry and anti-joined against the
+    round's first samples. The tallies are the summary's: the total is the summary's
+    `untested` for the place, and a resident added to the registry since the last recount
+    (TONGXIN_COVERAGE_RECOUNT_SECONDS) shows once it is counted. Scoped like `untested`."""
+    from tongxin.accounts.permissions import Perm, has_perm
+
+    test_round = round
+    size = max(1, min(int(size or UNTESTED_PAGE_SIZE), UNTESTED_MAX_PAGE_SIZE))
+    if user is not None and not has_perm(user, Perm.VIEW_RESIDENTS):
+        return {"rows": [], "total": 0, "page": 1, "pages": 1, "size": size}
+    ensure_counted(test_round)
+    homes = list(
+        _tallies(test_round, user)
+        .filter(path__startswith=place.path, expected__gt=F("sampled"))
+        .order_by("path")
+        .values_list("path", "expected", "sampled")
+    )
+    total = sum(e - s for _p, e, s in homes)
+    pages = max(1, -(-total // size))
+    page = min(max(1, int(page)), pages)
+    low, high = (page - 1) * size, page * size
+    covered: list[str] = []
+    skip, start = 0, 0
+    for path, e, s in homes:
+        if start < high and start + (e - s) > low:
+            if not covered:
+                skip = low - start
+            covered.append(path)
+        start += e - s
+        if start >= high:
+            break
+    rows: list[dict[str, Any]] = []
+    if covered:
+        people = _untested_people(test_round, place, user).filter(
+            household__path__gte=covered[0], household__path__lte=covered[-1]
+        )
+        people = _with_reasons(test_round, people).values(*_UNTESTED_COLUMNS)
+        rows = list(people[skip : skip + size])
+    return {
+        "rows": _untested_rows(rows),
+        "total": total,
+        "page": page,
+        "pages": pages,
+        "size": size,
+    }
 
 
 def expected_elsewhere(
