@@ -76,6 +76,9 @@ GIVEN = (
 sys.path.insert(0, str(ROOT))
 from tongxin.core.idnumbers import check_char  # noqa: E402  (plain function, no Django)
 
+sys.path.insert(0, str(ROOT / "bench"))
+import _server  # noqa: E402  (bench/_server.py: gunicorn started, awaited and stopped)
+
 BIRTH_DAYS = 29000  # 1940-01-01 + up to ~79 years
 
 
@@ -620,37 +623,8 @@ def run_upload(args: argparse.Namespace, env: dict[str, str], info: dict[str, An
     bodies, prepared = prepare_bodies(info, plan)
 
     port = args.port
-    log = open(OUT / "gunicorn.log", "w")  # noqa: SIM115  (closed after the server stops)
-    server = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "tongxin.wsgi",
-            "--workers",
-            str(args.workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--timeout",
-            "300",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                conn.request("GET", "/api/v1/openapi.json")
-                conn.getresponse().read()
-                conn.close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("gunicorn did not start; see bench/out/") from None
-                time.sleep(0.3)
+    with _server.serving(env, port, args.workers, OUT / "gunicorn.log", threads=args.threads,
+                         timeout=300) as server:  # fmt: skip
         # Warm each worker (imports, first connection) outside the measurement.
         for _ in range(args.workers * 2):
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -695,10 +669,6 @@ def run_upload(args: argparse.Namespace, env: dict[str, str], info: dict[str, An
         )
         client_cpu = sum(os.times()[:2]) - sum(cpu_before[:2])
         load_end = os.getloadavg()[0]
-    finally:
-        server.terminate()
-        server.wait(30)
-        log.close()
     errors = [e for c in clients for e in c.errors]
     if errors:
         raise RuntimeError(f"upload failed: {errors[:3]}")
@@ -878,7 +848,7 @@ def write_docs(args: argparse.Namespace, up: dict, copy: dict, cov: dict, where:
 
 Command: `.venv/bin/python bench/sample_upload.py --events {args.events}
 --residents {args.residents} --clients {args.clients} --workers {args.workers}
---batch {args.batch}`, run on
+{f"--threads {args.threads} " if args.threads else ""}--batch {args.batch}`, run on
 {dt.date.today():%Y-%m-%d}, {where}.
 
 | measure | figure |
@@ -907,6 +877,12 @@ def main() -> None:
     parser.add_argument("--residents", type=int, default=400_000)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="gthread workers with this many threads (docs/operations.md); sync workers without",
+    )
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--db", default="tongxin_bench")
@@ -948,11 +924,7 @@ def main() -> None:
         info["estate_of"] = {int(k): v for k, v in info["estate_of"].items()}
         from django.db import connection
 
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "TRUNCATE sampling_sampleevent, sampling_tube, sampling_sampledperson, "
-                "sampling_roundhousehold, sampling_pointhour, sampling_coveragestate CASCADE"
-            )
+        _server.empty_sampling_tables()
     else:
         say("seeding …")
         info = seed(args)
