@@ -28,9 +28,8 @@ def _scan(page, value):
 
 
 def _pending(page, n):
-    page.wait_for_function(
-        "n => document.getElementById('point').dataset.pending === String(n)", arg=n
-    )
+    # A locator, not wait_for_function: the page's CSP refuses eval'd string expressions.
+    page.locator(f"#point[data-pending='{n}']").wait_for(state="attached")
 
 
 def test_samples_taken_offline_arrive_once(browser, live_server, world):

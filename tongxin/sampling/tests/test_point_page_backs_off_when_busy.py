@@ -56,15 +56,13 @@ def test_a_busy_server_is_waited_for_not_shown_as_an_error(browser, live_server,
     for person in people[:2]:
         _scan(page, person.document_number)
 
-    page.wait_for_function("() => document.getElementById('net').dataset.state === 'queued'")
+    page.locator("#net[data-state='queued']").wait_for(state="attached")
     assert page.locator("#net").inner_text() == "排队上传中"
     # The sampler sees their scan taken, not a failure.
     assert page.locator("#flash").get_attribute("data-level") != "error"
     assert page.locator("#queue-count").inner_text() in {"1", "2"}
 
-    page.wait_for_function(
-        "() => document.getElementById('point').dataset.pending === '0'", timeout=15000
-    )
+    page.locator("#point[data-pending='0']").wait_for(state="attached", timeout=15000)
     assert len(refused) == 2
     # It came back no sooner than the server asked (Retry-After: 1 s) ...
     assert refused[1] - refused[0] >= 1.0

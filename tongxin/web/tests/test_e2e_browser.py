@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tongxin.core.testing.e2e import e2e_marks, shot
 
@@ -24,9 +25,7 @@ def browser_page(phone):
 def _open_in_panel(page, name):
     """Tap a place's name: htmx swaps the panel and pushes the place's own address."""
     page.locator("#place-panel .node-name", has_text=name).first.click()
-    page.wait_for_function(
-        "name => document.querySelector('#place-panel h1')?.textContent.includes(name)", arg=name
-    )
+    page.locator("#place-panel h1", has_text=name).wait_for()
 
 
 def test_login_walk_the_tree_to_a_household_and_search(browser_page, live_server, world):
@@ -67,9 +66,7 @@ def test_login_walk_the_tree_to_a_household_and_search(browser_page, live_server
 
     # The back button brings the previous level back.
     page.go_back()
-    page.wait_for_function(
-        "() => document.querySelector('#place-panel h1')?.textContent.includes('1幢')"
-    )
+    page.locator("#place-panel h1", has_text="1幢").wait_for()
 
     # A resident's page, masked, and one reveal.
     page.go_forward()
@@ -90,7 +87,7 @@ def test_login_walk_the_tree_to_a_household_and_search(browser_page, live_server
     page.wait_for_url(live_server.url + reverse("residents"))
     assert page.locator("#results .card.person").count() == 7  # the whole county, unfiltered
     page.locator("#q").fill("zs")
-    page.wait_for_function("() => document.querySelectorAll('#results .card.person').length === 1")
+    expect(page.locator("#results .card.person")).to_have_count(1)
     results = page.locator("#results .card.person .name").all_inner_texts()
     assert results == ["张三"]
     shot(page, "search")
