@@ -79,28 +79,29 @@ def _collect(
             a.minutes += minutes
             if codes[venue_id] not in a.venues:
                 a.venues.append(codes[venue_id])
+    # Plain rows, not model instances: hundreds of people per busy window, and an instance
+    # costs a change-tracking snapshot each (audit.signals) that nothing here would use.
+    fields = ("pk", "name", "document_masked", "phone_masked")
     people = {
-        p.pk: p
-        for p in Person.objects.filter(pk__in={k[0] for k in acc if k[0]}).only(
-            "pk", "name", "document_masked", "phone_masked"
-        )
+        row[0]: row[1:]
+        for row in Person.objects.filter(pk__in={k[0] for k in acc if k[0]}).values_list(*fields)
     }
     outside = {
-        o.pk: o
-        for o in OutsidePerson.objects.filter(pk__in={k[1] for k in acc if k[1]}).only(
-            "pk", "name", "document_masked", "phone_masked"
+        row[0]: row[1:]
+        for row in OutsidePerson.objects.filter(pk__in={k[1] for k in acc if k[1]}).values_list(
+            *fields
         )
     }
     result = []
     for (person_id, outside_id), a in acc.items():
-        who: Person | OutsidePerson = people[person_id] if person_id else outside[outside_id or 0]
+        name, document, phone = people[person_id] if person_id else outside[outside_id or 0]
         result.append(
             Present(
                 person_id=person_id,
                 outside_person_id=outside_id,
-                name=who.name,
-                document_masked=who.document_masked,
-                phone_masked=who.phone_masked,
+                name=name,
+                document_masked=document,
+                phone_masked=phone,
                 in_registry=bool(person_id),
                 first=a.first,
                 last=a.last,
