@@ -19,14 +19,16 @@ stay — and the time zone are computed in that statement).
 import contextlib
 import datetime as dt
 import hashlib
+import queue
+import threading
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +43,9 @@ from tongxin.tracing.services.rules import default_stay_minutes, max_stay, stay_
 from tongxin.tracing.services.sheets import Source, cell, parse_time, read_rows
 
 BATCH = 50_000
+# Connections storing a big PostgreSQL import's batches side by side (one backend inserts into
+# the indexed table at about one core's speed; the parsing runs beside them).
+STORERS = 2
 LOOKUP_CHUNK = 5000  # values per IN (…) query (SQLite's variable limit, PostgreSQL's parser)
 CACHE_LIMIT = 2_000_000  # distinct raw values remembered per import before starting afresh
 # A batch with this many new ID numbers reads the registry's (type, blind index) → id once for
@@ -220,8 +225,11 @@ class _Importer:
         parsed = parse_time(raw, self.tz)
         value = None
         if parsed is not None:
-            local = parsed.astimezone(self.tz).replace(tzinfo=None)
             epoch = parsed.timestamp()
+            if parsed.microsecond:  # the key names the second (f"{epoch:.0f}"): store that one
+                epoch = float(f"{epoch:.0f}")
+                parsed = dt.datetime.fromtimestamp(epoch, self.tz)
+            local = parsed.astimezone(self.tz).replace(tzinfo=None)
             value = (local.isoformat(" "), epoch, f"{epoch:.0f}")
         if len(self.times) > CACHE_LIMIT:
             self.times.clear()
@@ -356,38 +364,130 @@ class _Importer:
             append((venue, who, entered[0], exited[0] if exited else None, key))
         return out
 
-    def store(self, parsed: "_Parsed") -> None:
-        """Resolve the batch's new people, then stage and insert its rows (one transaction)."""
+    def store(self, parsed: "_Parsed", storers: "_Storers | None" = None) -> None:
+        """Resolve the batch's new people, then stage and insert its rows: here, in one
+        transaction, or — a big import on PostgreSQL — by one of the storers' connections,
+        after the outside persons the batch brings were committed (their own short transaction),
+        so that every connection's rows name only committed people."""
         summary = self.summary
         summary.rows += parsed.rows
         summary.duplicate += parsed.duplicate
         for row, code in parsed.rejected:
             summary.reject(row, code)
         staged = parsed.staged
+        if storers is not None:
+            with transaction.atomic():
+                self._resolve_batch(staged)
+            storers.submit(staged)
+            return
         with transaction.atomic():
-            fresh = {id(w): w for _v, w, _e, _x, _k in staged if not w.resolved}
-            if fresh:
-                self._resolve(list(fresh.values()))
-            summary.unmatched += sum(1 for row in staged if row[1].person_id is None)
+            self._resolve_batch(staged)
             stored = _store_pg(self, staged) if connection.vendor == "postgresql" else None
             if stored is None:
                 stored = _store_portable(self, staged)
-        summary.stored += stored
-        summary.duplicate += len(staged) - stored
+        self.stored(len(staged), stored)
+
+    def _resolve_batch(self, staged: list[_Staged]) -> None:
+        fresh = {id(w): w for _v, w, _e, _x, _k in staged if not w.resolved}
+        if fresh:
+            self._resolve(list(fresh.values()))
+        self.summary.unmatched += sum(1 for row in staged if row[1].person_id is None)
+
+    def stored(self, staged: int, stored: int) -> None:
+        self.summary.stored += stored
+        self.summary.duplicate += staged - stored
 
     def run(self, items: Iterable[dict[str, Any]], batch_size: int) -> None:
         """Batch k+1 is parsed in a worker thread while batch k waits on the database (the
-        thread runs while this one waits on the socket): Python and PostgreSQL work at once."""
+        thread runs while this one waits on the socket): Python and PostgreSQL work at once.
+        A PostgreSQL import of more than one batch that is not inside a caller's transaction
+        stores its batches through `STORERS` connections side by side (each batch its own
+        transaction: a caller's transaction could not hold them)."""
+        parallel = (
+            STORERS > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block
+        )
+        storers: _Storers | None = None
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="checkins") as pool:
-            pending: Future[_Parsed] | None = None
-            for batch in _batches(items, batch_size):
-                self._load_venues(batch)  # the database, in this thread
-                parsing = pool.submit(self.parse, batch)
+            try:
+                pending: Future[_Parsed] | None = None
+                for batch in _batches(items, batch_size):
+                    self._load_venues(batch)  # the database, in this thread
+                    parsing = pool.submit(self.parse, batch)
+                    if pending is not None:
+                        if parallel and storers is None:
+                            storers = _Storers(self, STORERS)
+                        self.store(pending.result(), storers)
+                    pending = parsing
                 if pending is not None:
-                    self.store(pending.result())
-                pending = parsing
-            if pending is not None:
-                self.store(pending.result())
+                    self.store(pending.result(), storers)
+            finally:
+                if storers is not None:
+                    storers.close()
+
+
+class _Storers:
+    """Threads, each with its own database connection, inserting batches side by side (one
+    transaction per batch). `ON CONFLICT DO NOTHING` keeps them idempotent between themselves
+    too: a key being inserted by the other connection is waited for, then skipped. Each batch is
+    inserted in the unique index's order, so two connections take those waits in the same order;
+    a deadlock the server reports anyway is retried (the insert is idempotent)."""
+
+    def __init__(self, imp: "_Importer", n: int) -> None:
+        self.imp = imp
+        self.n = n
+        self.jobs: queue.Queue[tuple[list[_Staged], Future[int]] | None] = queue.Queue()
+        self.inflight: deque[tuple[int, Future[int]]] = deque()
+        self.threads = [
+            threading.Thread(target=self._work, name=f"checkins-store-{i}", daemon=True)
+            for i in range(n)
+        ]
+        for thread in self.threads:
+            thread.start()
+
+    def _work(self) -> None:
+        try:
+            while (job := self.jobs.get()) is not None:
+                staged, done = job
+                try:
+                    done.set_result(_store_retrying(self.imp, staged))
+                except BaseException as exc:  # handed to the importer's thread
+                    done.set_exception(exc)
+        finally:
+            connection.close()  # this thread's own connection
+
+    def submit(self, staged: list[_Staged]) -> None:
+        """Queue a batch; with `n` batches in flight, first wait for the oldest (bounded
+        memory, and its counts)."""
+        while len(self.inflight) >= self.n:
+            self._collect()
+        done: Future[int] = Future()
+        self.jobs.put((staged, done))
+        self.inflight.append((len(staged), done))
+
+    def _collect(self) -> None:
+        staged, done = self.inflight.popleft()
+        self.imp.stored(staged, done.result())
+
+    def close(self) -> None:
+        try:
+            while self.inflight:
+                self._collect()
+        finally:
+            for _thread in self.threads:
+                self.jobs.put(None)
+            for thread in self.threads:
+                thread.join()
+
+
+def _store_retrying(imp: "_Importer", staged: list[_Staged], attempts: int = 5) -> int:
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                return _store_pg(imp, staged)
+        except OperationalError as exc:
+            if getattr(exc.__cause__, "sqlstate", None) != "40P01" or attempt == attempts - 1:
+                raise  # not a deadlock, or one too many
+    raise AssertionError("unreachable")
 
 
 @dataclass(slots=True)
@@ -404,6 +504,7 @@ def _chunks(items: list[_Who]) -> Iterator[list[_Who]]:
 
 
 _STAGE = "tracing_checkin_stage"
+_KEY = "(venue_id, entered_at, row_key)"  # the unique index checkin_venue_time_key
 
 
 def _store_pg(imp: _Importer, staged: list[_Staged]) -> int:
@@ -434,7 +535,8 @@ def _store_pg(imp: _Importer, staged: list[_Staged]) -> int:
             "SELECT %s, venue_id, person_id, outside_person_id, entered_at AT TIME ZONE %s, "
             "exited_at AT TIME ZONE %s, LEAST(COALESCE(exited_at, entered_at "
             "+ make_interval(secs => stay_seconds)), entered_at + make_interval(secs => %s)) "
-            f"AT TIME ZONE %s, row_key FROM {_STAGE} ON CONFLICT (row_key) DO NOTHING",
+            f"AT TIME ZONE %s, row_key FROM {_STAGE} ORDER BY venue_id, entered_at, row_key "
+            f"ON CONFLICT {_KEY} DO NOTHING",
             [imp.incident.pk, str(imp.tz), str(imp.tz), imp.longest, str(imp.tz)],
         )
         stored = cursor.rowcount
@@ -477,7 +579,7 @@ def _store_portable(imp: _Importer, staged: list[_Staged]) -> int:
             f"INSERT INTO {table} (incident_id, venue_id, person_id, outside_person_id, "  # noqa: S608
             "entered_at, exited_at, left_at, row_key) "
             "SELECT %s, venue_id, person_id, outside_person_id, entered_at, exited_at, left_at, "
-            f"row_key FROM {_STAGE} WHERE true ON CONFLICT (row_key) DO NOTHING",
+            f"row_key FROM {_STAGE} WHERE true ON CONFLICT {_KEY} DO NOTHING",
             [imp.incident.pk],
         )
         cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
