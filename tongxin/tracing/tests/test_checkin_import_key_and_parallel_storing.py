@@ -156,3 +156,15 @@ def test_the_purge_walks_the_primary_key_batch_after_batch(world, monkeypatch):
     assert purge.purge(world.incident, dry_run=True)["check_ins"] == 5
     assert purge.purge(world.incident, dry_run=False)["check_ins"] == 5
     assert not CheckIn.objects.exists()
+
+
+def test_the_collector_thresholds_come_back_after_overlapping_imports():
+    import gc
+
+    before = gc.get_threshold()
+    with checkins._fewer_collections():
+        assert gc.get_threshold()[0] > before[0]
+        with checkins._fewer_collections():  # a second import in the same process
+            pass
+        assert gc.get_threshold()[0] > before[0]
+    assert gc.get_threshold() == before
