@@ -528,7 +528,7 @@ def write_docs(
     s = imp["summary"]
     cpu_note = f", {imp['cpu']:.1f} s CPU in Python" if imp.get("cpu") else ""
     if imp.get("pg_cpu"):
-        cpu_note += f", {imp['pg_cpu']:.1f} s CPU in the PostgreSQL backend"
+        cpu_note += f", {imp['pg_cpu']:.1f} s CPU in the PostgreSQL backends (every connection)"
     if imp.get("load"):
         cpu_note += f"; load average {imp['load'][0]:.1f} → {imp['load'][1]:.1f}"
     copy_load = (

@@ -11,9 +11,11 @@ time, and the row's key); everything that costs per *distinct* value — validat
 its HMAC blind index, finding the resident or outside person — is done once per distinct value
 in the import, and for the batch's new people with a few `IN` queries. The rows then go into a
 staging table (PostgreSQL: COPY into a temporary table; SQLite: one executemany), and one
-`INSERT … SELECT … ON CONFLICT (row_key) DO NOTHING` stores the new ones (on PostgreSQL the
-stay's end — the exit, or the entry plus the kind's default, capped by the edition's longest
-stay — and the time zone are computed in that statement).
+`INSERT … SELECT … ON CONFLICT (venue_id, entered_at, row_key) DO NOTHING` stores the new ones
+(the key names the venue and the entry second, so it is unique with them: one index serves
+idempotency and co-presence; on PostgreSQL the stay's end — the exit, or the entry plus the
+kind's default, capped by the edition's longest stay — and the time zone are computed in that
+statement). A big PostgreSQL import stores its batches through two connections at once.
 """
 
 import contextlib
