@@ -290,7 +290,11 @@ class CheckIn(models.Model):
     entered_at = models.DateTimeField(_("进入时间"))
     exited_at = models.DateTimeField(_("离开时间"), null=True, blank=True)
     left_at = models.DateTimeField(_("停留至"))
-    row_key = models.UUIDField(unique=True, editable=False)
+    # The scan's idempotency key: uuid5 of the incident, venue code, the person's blind index and
+    # the entry second (services.checkins). Unique together with the venue and the entry time
+    # (below), which the key determines: one index serves idempotency and co-presence, and its
+    # inserts land where the venue's other scans of that hour are, not at random.
+    row_key = models.UUIDField(editable=False)
 
     objects = CheckInQuerySet.as_manager()
 
@@ -298,7 +302,6 @@ class CheckIn(models.Model):
         verbose_name = _("扫码记录")
         verbose_name_plural = _("扫码记录")
         indexes = [
-            models.Index(fields=["venue", "entered_at"], name="checkin_venue_time"),
             # Partial: a scan is by a resident or by an outside person, never both, so each
             # index holds only its own rows (nine in ten scans are residents': the outside
             # persons' index is a tenth of the size and costs a tenth of the inserts). A query
@@ -313,9 +316,15 @@ class CheckIn(models.Model):
                 name="checkin_outside_time",
                 condition=Q(outside_person__isnull=False),
             ),
-            models.Index(fields=["incident"], name="checkin_incident"),
+            # No index on the incident alone: every query names a venue or a person too, the
+            # purge walks the primary key (services.purge) and a count reads the table.
         ]
         constraints = [
+            # Idempotency (the key is unique: it names the venue and the entry second, so it is
+            # unique with them) and co-presence's range of a venue's entry times, in one index.
+            models.UniqueConstraint(
+                fields=["venue", "entered_at", "row_key"], name="checkin_venue_time_key"
+            ),
             models.CheckConstraint(
                 condition=Q(person__isnull=False) | Q(outside_person__isnull=False),
                 name="checkin_has_someone",

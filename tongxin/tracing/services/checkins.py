@@ -11,22 +11,27 @@ time, and the row's key); everything that costs per *distinct* value — validat
 its HMAC blind index, finding the resident or outside person — is done once per distinct value
 in the import, and for the batch's new people with a few `IN` queries. The rows then go into a
 staging table (PostgreSQL: COPY into a temporary table; SQLite: one executemany), and one
-`INSERT … SELECT … ON CONFLICT (row_key) DO NOTHING` stores the new ones (on PostgreSQL the
-stay's end — the exit, or the entry plus the kind's default, capped by the edition's longest
-stay — and the time zone are computed in that statement).
+`INSERT … SELECT … ON CONFLICT (venue_id, entered_at, row_key) DO NOTHING` stores the new ones
+(the key names the venue and the entry second, so it is unique with them: one index serves
+idempotency and co-presence; on PostgreSQL the stay's end — the exit, or the entry plus the
+kind's default, capped by the edition's longest stay — and the time zone are computed in that
+statement). A big PostgreSQL import stores its batches through two connections at once.
 """
 
 import contextlib
 import datetime as dt
+import gc
 import hashlib
+import queue
+import threading
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +46,9 @@ from tongxin.tracing.services.rules import default_stay_minutes, max_stay, stay_
 from tongxin.tracing.services.sheets import Source, cell, parse_time, read_rows
 
 BATCH = 50_000
+# Connections storing a big PostgreSQL import's batches side by side (one backend inserts into
+# the indexed table at about one core's speed; the parsing runs beside them).
+STORERS = 2
 LOOKUP_CHUNK = 5000  # values per IN (…) query (SQLite's variable limit, PostgreSQL's parser)
 CACHE_LIMIT = 2_000_000  # distinct raw values remembered per import before starting afresh
 # A batch with this many new ID numbers reads the registry's (type, blind index) → id once for
@@ -49,6 +57,8 @@ CACHE_LIMIT = 2_000_000  # distinct raw values remembered per import before star
 PRELOAD_AT = 10_000
 NAMESPACE = uuid.UUID("5f1f4b1e-8c52-4c1e-9b3a-7a6f0e0c11a1")
 _NS = NAMESPACE.bytes
+# A uuid's variant digit (bits 10xx) for each hex digit SHA-1 gave in that place.
+_VARIANT = {c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"}
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "venue_code": ("场所码", "场所编码", "场所代码", "venue_code", "venue"),
@@ -220,8 +230,11 @@ class _Importer:
         parsed = parse_time(raw, self.tz)
         value = None
         if parsed is not None:
-            local = parsed.astimezone(self.tz).replace(tzinfo=None)
             epoch = parsed.timestamp()
+            if parsed.microsecond:  # the key names the second (f"{epoch:.0f}"): store that one
+                epoch = float(f"{epoch:.0f}")
+                parsed = dt.datetime.fromtimestamp(epoch, self.tz)
+            local = parsed.astimezone(self.tz).replace(tzinfo=None)
             value = (local.isoformat(" "), epoch, f"{epoch:.0f}")
         if len(self.times) > CACHE_LIMIT:
             self.times.clear()
@@ -307,7 +320,8 @@ class _Importer:
         """The batch's rows checked, keyed and deduplicated: pure Python, no database (it runs
         in a worker thread while the previous batch is being stored)."""
         venues, times, people = self.venues, self.times, self.people
-        when, who_of, sha1, ns = self._when, self._who, hashlib.sha1, _NS
+        when, who_of, variant = self._when, self._who, _VARIANT
+        fresh_sha1 = hashlib.sha1(_NS, usedforsecurity=False).copy  # the namespace, once
         prefix = f"{self.incident.pk}|"
         out = _Parsed(rows=len(items))
         keys: set[str] = set()
@@ -320,22 +334,25 @@ class _Importer:
                 reject((get("_row"), "venue"))
                 continue
             raw = get("entered_at")
-            entered = times.get(raw, _MISSING) if raw.__hash__ else _MISSING
-            if entered is _MISSING:
+            try:
+                entered = times[raw]
+            except (KeyError, TypeError):  # not seen yet, or an unhashable cell
                 entered = when(raw)
             if entered is None:
                 reject((get("_row"), "time"))
                 continue
             raw = get("exited_at")
-            if raw is None or raw == "":
-                exited = None
-            else:
-                exited = times.get(raw, _MISSING) if raw.__hash__ else _MISSING
-                if exited is _MISSING:
-                    exited = when(raw)
-                if exited is not None and exited[1] < entered[1]:
-                    reject((get("_row"), "exit"))
-                    continue
+            exited = None
+            if raw is not None and raw != "":
+                try:
+                    left = times[raw]
+                except (KeyError, TypeError):
+                    left = when(raw)
+                if left is not None:
+                    if left[1] < entered[1]:
+                        reject((get("_row"), "exit"))
+                        continue
+                    exited = left[0]
             who = people.get((get("document_type"), get("document_number"), get("phone")), _MISSING)
             if who is _MISSING:
                 who = who_of(item)
@@ -343,51 +360,172 @@ class _Importer:
                 reject((get("_row"), "identity"))
                 continue
             # The row's idempotency key: uuid5(NAMESPACE, "incident|venue|kind:type:bidx|epoch")
-            # as 32 hex digits (what both backends store for a UUID), without a UUID object.
-            name = f"{prefix}{venue.code}|{who.key_part}|{entered[2]}"
-            digest = bytearray(sha1(ns + name.encode()).digest()[:16])
-            digest[6] = (digest[6] & 0x0F) | 0x50
-            digest[8] = (digest[8] & 0x3F) | 0x80
-            key = digest.hex()
+            # as 32 hex digits (what both backends store for a UUID), without a UUID object:
+            # SHA-1's first 16 bytes with the version nibble 5 and the variant bits 10.
+            h = fresh_sha1()
+            h.update(f"{prefix}{venue.code}|{who.key_part}|{entered[2]}".encode())
+            d = h.hexdigest()
+            key = f"{d[:12]}5{d[13:16]}{variant[d[16]]}{d[17:32]}"
             if key in keys:
                 out.duplicate += 1  # the same scan twice in one batch
                 continue
             add(key)
-            append((venue, who, entered[0], exited[0] if exited else None, key))
+            append((venue, who, entered[0], exited, key))
         return out
 
-    def store(self, parsed: "_Parsed") -> None:
-        """Resolve the batch's new people, then stage and insert its rows (one transaction)."""
+    def store(self, parsed: "_Parsed", storers: "_Storers | None" = None) -> None:
+        """Resolve the batch's new people, then stage and insert its rows: here, in one
+        transaction, or — a big import on PostgreSQL — by one of the storers' connections,
+        after the outside persons the batch brings were committed (their own short transaction),
+        so that every connection's rows name only committed people."""
         summary = self.summary
         summary.rows += parsed.rows
         summary.duplicate += parsed.duplicate
         for row, code in parsed.rejected:
             summary.reject(row, code)
         staged = parsed.staged
+        if storers is not None:
+            with transaction.atomic():
+                self._resolve_batch(staged)
+            storers.submit(staged)
+            return
         with transaction.atomic():
-            fresh = {id(w): w for _v, w, _e, _x, _k in staged if not w.resolved}
-            if fresh:
-                self._resolve(list(fresh.values()))
-            summary.unmatched += sum(1 for row in staged if row[1].person_id is None)
+            self._resolve_batch(staged)
             stored = _store_pg(self, staged) if connection.vendor == "postgresql" else None
             if stored is None:
                 stored = _store_portable(self, staged)
-        summary.stored += stored
-        summary.duplicate += len(staged) - stored
+        self.stored(len(staged), stored)
+
+    def _resolve_batch(self, staged: list[_Staged]) -> None:
+        fresh = {id(w): w for _v, w, _e, _x, _k in staged if not w.resolved}
+        if fresh:
+            self._resolve(list(fresh.values()))
+        self.summary.unmatched += sum(1 for row in staged if row[1].person_id is None)
+
+    def stored(self, staged: int, stored: int) -> None:
+        self.summary.stored += stored
+        self.summary.duplicate += staged - stored
 
     def run(self, items: Iterable[dict[str, Any]], batch_size: int) -> None:
         """Batch k+1 is parsed in a worker thread while batch k waits on the database (the
-        thread runs while this one waits on the socket): Python and PostgreSQL work at once."""
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="checkins") as pool:
-            pending: Future[_Parsed] | None = None
-            for batch in _batches(items, batch_size):
-                self._load_venues(batch)  # the database, in this thread
-                parsing = pool.submit(self.parse, batch)
+        thread runs while this one waits on the socket): Python and PostgreSQL work at once.
+        A PostgreSQL import of more than one batch that is not inside a caller's transaction
+        stores its batches through `STORERS` connections side by side (each batch its own
+        transaction: a caller's transaction could not hold them)."""
+        parallel = (
+            STORERS > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block
+        )
+        storers: _Storers | None = None
+        with (
+            _fewer_collections(),
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="checkins") as pool,
+        ):
+            try:
+                pending: Future[_Parsed] | None = None
+                for batch in _batches(items, batch_size):
+                    self._load_venues(batch)  # the database, in this thread
+                    parsing = pool.submit(self.parse, batch)
+                    if pending is not None:
+                        if parallel and storers is None:
+                            storers = _Storers(self, STORERS)
+                        self.store(pending.result(), storers)
+                    pending = parsing
                 if pending is not None:
-                    self.store(pending.result())
-                pending = parsing
-            if pending is not None:
-                self.store(pending.result())
+                    self.store(pending.result(), storers)
+            finally:
+                if storers is not None:
+                    storers.close()
+
+
+_gc_lock = threading.Lock()
+_gc_users = 0
+_gc_saved: tuple[int, ...] = ()
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """The cyclic garbage collector run less often during an import: the rows make millions of
+    short-lived tuples and dicts, no cycles, and each full collection walks the import's caches
+    (hundreds of thousands of people and times) — about 1 µs a row. Restored by the last of the
+    imports running at once."""
+    global _gc_users, _gc_saved
+    with _gc_lock:
+        if _gc_users == 0:
+            _gc_saved = gc.get_threshold()
+            gc.set_threshold(50_000, 50, 100)
+        _gc_users += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_users -= 1
+            if _gc_users == 0:
+                gc.set_threshold(*_gc_saved)
+
+
+class _Storers:
+    """Threads, each with its own database connection, inserting batches side by side (one
+    transaction per batch). `ON CONFLICT DO NOTHING` keeps them idempotent between themselves
+    too: a key being inserted by the other connection is waited for, then skipped. Each batch is
+    inserted in the unique index's order, so two connections take those waits in the same order;
+    a deadlock the server reports anyway is retried (the insert is idempotent)."""
+
+    def __init__(self, imp: "_Importer", n: int) -> None:
+        self.imp = imp
+        self.n = n
+        self.jobs: queue.Queue[tuple[list[_Staged], Future[int]] | None] = queue.Queue()
+        self.inflight: deque[tuple[int, Future[int]]] = deque()
+        self.threads = [
+            threading.Thread(target=self._work, name=f"checkins-store-{i}", daemon=True)
+            for i in range(n)
+        ]
+        for thread in self.threads:
+            thread.start()
+
+    def _work(self) -> None:
+        try:
+            while (job := self.jobs.get()) is not None:
+                staged, done = job
+                try:
+                    done.set_result(_store_retrying(self.imp, staged))
+                except BaseException as exc:  # handed to the importer's thread
+                    done.set_exception(exc)
+        finally:
+            connection.close()  # this thread's own connection
+
+    def submit(self, staged: list[_Staged]) -> None:
+        """Queue a batch; with `n` batches in flight, first wait for the oldest (bounded
+        memory, and its counts)."""
+        while len(self.inflight) >= self.n:
+            self._collect()
+        done: Future[int] = Future()
+        self.jobs.put((staged, done))
+        self.inflight.append((len(staged), done))
+
+    def _collect(self) -> None:
+        staged, done = self.inflight.popleft()
+        self.imp.stored(staged, done.result())
+
+    def close(self) -> None:
+        try:
+            while self.inflight:
+                self._collect()
+        finally:
+            for _thread in self.threads:
+                self.jobs.put(None)
+            for thread in self.threads:
+                thread.join()
+
+
+def _store_retrying(imp: "_Importer", staged: list[_Staged], attempts: int = 5) -> int:
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                return _store_pg(imp, staged)
+        except OperationalError as exc:
+            if getattr(exc.__cause__, "sqlstate", None) != "40P01" or attempt == attempts - 1:
+                raise  # not a deadlock, or one too many
+    raise AssertionError("unreachable")
 
 
 @dataclass(slots=True)
@@ -404,6 +542,7 @@ def _chunks(items: list[_Who]) -> Iterator[list[_Who]]:
 
 
 _STAGE = "tracing_checkin_stage"
+_KEY = "(venue_id, entered_at, row_key)"  # the unique index checkin_venue_time_key
 
 
 def _store_pg(imp: _Importer, staged: list[_Staged]) -> int:
@@ -434,7 +573,8 @@ def _store_pg(imp: _Importer, staged: list[_Staged]) -> int:
             "SELECT %s, venue_id, person_id, outside_person_id, entered_at AT TIME ZONE %s, "
             "exited_at AT TIME ZONE %s, LEAST(COALESCE(exited_at, entered_at "
             "+ make_interval(secs => stay_seconds)), entered_at + make_interval(secs => %s)) "
-            f"AT TIME ZONE %s, row_key FROM {_STAGE} ON CONFLICT (row_key) DO NOTHING",
+            f"AT TIME ZONE %s, row_key FROM {_STAGE} ORDER BY venue_id, entered_at, row_key "
+            f"ON CONFLICT {_KEY} DO NOTHING",
             [imp.incident.pk, str(imp.tz), str(imp.tz), imp.longest, str(imp.tz)],
         )
         stored = cursor.rowcount
@@ -477,7 +617,7 @@ def _store_portable(imp: _Importer, staged: list[_Staged]) -> int:
             f"INSERT INTO {table} (incident_id, venue_id, person_id, outside_person_id, "  # noqa: S608
             "entered_at, exited_at, left_at, row_key) "
             "SELECT %s, venue_id, person_id, outside_person_id, entered_at, exited_at, left_at, "
-            f"row_key FROM {_STAGE} WHERE true ON CONFLICT (row_key) DO NOTHING",
+            f"row_key FROM {_STAGE} WHERE true ON CONFLICT {_KEY} DO NOTHING",
             [imp.incident.pk],
         )
         cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608

@@ -55,9 +55,9 @@ def streaming(monkeypatch):
     sizes = []
     store = checkins._Importer.store
 
-    def recording(self, parsed):
+    def recording(self, parsed, storers=None):
         sizes.append(parsed.rows)
-        return store(self, parsed)
+        return store(self, parsed, storers)
 
     def whole(self):
         raise AssertionError("the file was read whole")
