@@ -11,6 +11,7 @@ from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import parse_etags
@@ -50,11 +51,11 @@ def _require(request: HttpRequest, action: str) -> None:
         raise PermissionDenied
 
 
-def _round(request: HttpRequest, round_id: int) -> TestRound:
-    return get_object_or_404(
-        TestRound.objects.visible_to(request.user).select_related("incident__policy_edition"),
-        pk=round_id,
-    )
+def _round(request: HttpRequest, round_id: int, *, related: bool = True) -> TestRound:
+    rounds = TestRound.objects.visible_to(request.user)
+    if related:  # the coverage pages, refreshed every 30 s, load the incident only if used
+        rounds = rounds.select_related("incident__policy_edition")
+    return get_object_or_404(rounds, pk=round_id)
 
 
 def _place(request: HttpRequest, place_id: Any) -> Place | None:
@@ -327,8 +328,6 @@ def _figures_key(
 def _figures(request: HttpRequest, test_round: TestRound, report: Any, key: str) -> str:
     """The figures' HTML (counts, place and point names; no person), rendered once per
     worker for everyone it is made for, then served as it is until the figures change."""
-    from django.template.loader import render_to_string
-
     html = _figures_html.get(key)
     if html is None:
         # Rendered without the request: nothing of the user who happens to ask first.
@@ -358,7 +357,7 @@ def coverage_page(request: HttpRequest, round_id: int) -> HttpResponse:
     have not changed (`Cache-Control: private, no-cache`: the browser keeps them for this
     user only and asks each time)."""
     _require(request, "view_coverage")
-    test_round = _round(request, round_id)
+    test_round = _round(request, round_id, related=False)
     area = _place(request, request.GET.get("area"))
     report = coverage.shared_report(test_round, area, user=request.user)
     key = _figures_key(request, test_round, area, report)
@@ -395,7 +394,7 @@ def coverage_page(request: HttpRequest, round_id: int) -> HttpResponse:
 @page()
 def coverage_json(request: HttpRequest, round_id: int) -> JsonResponse:
     _require(request, "view_coverage")
-    test_round = _round(request, round_id)
+    test_round = _round(request, round_id, related=False)
     area = _place(request, request.GET.get("area"))
     return JsonResponse(coverage.shared_report(test_round, area, user=request.user))
 
@@ -409,7 +408,7 @@ def untested_page(request: HttpRequest, round_id: int, place_id: int) -> HttpRes
     every REFRESH_SECONDS (an htmx request for #untested-list): the same scoped, masked rows,
     without the page around them nor the people other modules expect."""
     _require(request, "view_coverage")
-    test_round = _round(request, round_id)
+    test_round = _round(request, round_id, related=False)
     place = _place(request, place_id)
     assert place is not None
     number = request.GET.get("page", "1")
@@ -421,10 +420,13 @@ def untested_page(request: HttpRequest, round_id: int, place_id: int) -> HttpRes
         "households": coverage.untested_by_household(listed["rows"]),
         "count": listed["total"],
         "listed": listed,
+        "path": request.get_full_path(),
+        "query": request.GET,
         "refresh": REFRESH_SECONDS,
     }
     if is_fragment_request(request, UNTESTED_LIST):
-        return render(request, "sampling/_untested_list.html", context)
+        # The list alone, without the page's context processors (navigation, permissions).
+        return HttpResponse(render_to_string("sampling/_untested_list.html", context))
     managed = coverage.expected_elsewhere(test_round, place, user=request.user)
     context["managed"] = managed
     context["managed_untested"] = sum(1 for r in managed if not r["done"])
