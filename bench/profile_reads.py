@@ -123,17 +123,21 @@ def main() -> None:
         return int(status[0].split()[0]), len(body), response_headers
 
     # The same, from a browser that has the figures of this window (If-None-Match).
-    etag = get(*reads["summary_htmx"])[2]["ETag"]
-    reads["summary_304"] = (
-        reads["summary_htmx"][0],
-        {**reads["summary_htmx"][1], "HTTP_IF_NONE_MATCH": etag},
-    )
+    etag = get(*reads["summary_htmx"])[2].get("ETag")
+    if etag:  # (code from before the pages refreshed themselves: no ETag)
+        headers = {**reads["summary_htmx"][1], "HTTP_IF_NONE_MATCH": etag}
+        reads["summary_304"] = (coverage_url, headers)
     if args.kinds:
         reads = {k: v for k, v in reads.items() if k in args.kinds.split(",")}
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]
-    su.say(f"load average {os.getloadavg()[0]:.1f}; estate {estate}; {args.reads} reads each")
+    import tongxin
+
+    su.say(
+        f"load average {os.getloadavg()[0]:.1f}; estate {estate}; {args.reads} reads each; "
+        f"code in {Path(tongxin.__file__).parent}"
+    )
     for kind, (path, headers) in reads.items():
         for _ in range(args.skip):
             code, size, _h = get(path, headers)
