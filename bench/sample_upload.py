@@ -443,77 +443,111 @@ class Client(threading.Thread):
 
 
 class Cadre(threading.Thread):
-    """A cadre with the coverage pages open during the surge: every `every` seconds (the first
-    time at a random moment of the first window) the county summary (the API a dashboard
-    polls) and one estate's untested list (the page)."""
+    """A cadre with the coverage pages open during the surge, signed in (a session): the
+    county summary and one estate's untested list. `pages="htmx"` (the default) is what a
+    browser does with both pages open: the pages opened before the surge (`open`), then every
+    `every` seconds (the first time at a random moment of the first window) the part of each
+    that refreshes itself — the summary's figures (with the ETag it was given: 304 while they
+    have not changed) and the list. `pages="full"` reloads both whole pages every time."""
 
-    def __init__(self, port: int, token: str, session: tuple[str, str], paths: tuple[str, str],
-                 every: float, stop: threading.Event, seed: int) -> None:  # fmt: skip
+    def __init__(self, port: int, cookie: str, paths: tuple[str, str], every: float,
+                 stop: threading.Event, seed: int, pages: str = "htmx") -> None:  # fmt: skip
         super().__init__(daemon=True)
-        self.port, self.token, self.session, self.paths = port, token, session, paths
+        self.port, self.cookie, self.paths, self.pages = port, cookie, paths, pages
         self.every, self.stop, self.rng = every, stop, random.Random(seed)
         self.latencies: dict[str, list[float]] = {"summary": [], "untested": []}
+        self.not_modified = 0
+        self.etag = ""
+        self.opened = False
         self.errors: list[str] = []
 
     def get(self, path: str, headers: dict[str, str], kind: str) -> None:
         started = time.perf_counter()
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         try:
-            conn.request("GET", path, headers=headers)
+            conn.request("GET", path, headers={"Cookie": self.cookie, **headers})
             response = conn.getresponse()
             response.read()
-            if response.status != 200:
+            if response.status == 304:
+                self.not_modified += 1
+            elif response.status != 200:
                 self.errors.append(f"{kind}: HTTP {response.status}")
                 return
+            if kind == "summary":
+                self.etag = response.getheader("ETag") or self.etag
             self.latencies[kind].append(time.perf_counter() - started)
         except (OSError, http.client.HTTPException) as exc:
             self.errors.append(f"{kind}: {exc!r}")
         finally:
             conn.close()
 
+    def open(self) -> None:
+        """Both pages, whole, as the cadre opens them (not counted among the reads)."""
+        self.get(self.paths[0], {}, "summary")
+        self.get(self.paths[1], {}, "untested")
+        self.latencies = {"summary": [], "untested": []}
+        self.opened = True
+
     def run(self) -> None:
         wait = self.rng.uniform(0, self.every)
+        opened = self.opened
         while not self.stop.wait(wait):
             started = time.monotonic()
-            self.get(self.paths[0], {"Authorization": f"Bearer {self.token}"}, "summary")
-            self.get(self.paths[1], {"Cookie": f"{self.session[0]}={self.session[1]}"}, "untested")
+            if opened and self.pages == "htmx":
+                figures = {"HX-Request": "true", "HX-Target": "coverage-figures"}
+                if self.etag:
+                    figures["If-None-Match"] = self.etag
+                self.get(self.paths[0], figures, "summary")
+                self.get(self.paths[1], {"HX-Request": "true", "HX-Target": "untested-list"},
+                         "untested")  # fmt: skip
+            else:
+                self.get(self.paths[0], {}, "summary")
+                self.get(self.paths[1], {}, "untested")
+                opened = True
             wait = max(0.0, self.every - (time.monotonic() - started))
+
+
+def count_first_round(info: dict[str, Any]) -> None:
+    """Round 1's expected residents counted, as they are before a surge (the first look at a
+    round counts them inline, then every TONGXIN_COVERAGE_RECOUNT_SECONDS in the background)."""
+    from tongxin.sampling.services.coverage import recount
+    from tongxin.testing.models import TestRound
+
+    recount(TestRound.objects.get(pk=info["rounds"][0]))
 
 
 def cadres(args: argparse.Namespace, info: dict[str, Any], port: int, stop: threading.Event
            ) -> list[Cadre]:  # fmt: skip
-    """`--readers` cadres signed in as the command post (a token for the API, a session for
-    the pages), reading round 1 (the one being uploaded first), counted once beforehand."""
+    """`--readers` cadres signed in as the command post (a browser session each), reading
+    round 1 (the one being uploaded first), counted once beforehand."""
     if not args.readers:
         return []
     from django.conf import settings
-    from django.test import Client as DjangoClient
-    from django.urls import reverse
 
-    from tongxin.accounts.models import ApiToken, User
-    from tongxin.sampling.services.coverage import recount
-    from tongxin.testing.models import TestRound
-
-    # The round's expected residents are counted before the surge (the first look at a round
-    # counts them inline, then every TONGXIN_COVERAGE_RECOUNT_SECONDS in the background): not
-    # what is measured here.
-    recount(TestRound.objects.get(pk=info["rounds"][0]))
     # The summary is shared by every worker through settings.CACHES["shared"] (the database's
     # cache table unless TONGXIN_CACHE_URL says otherwise): make its table, as an install does.
     from django.core.management import call_command
+    from django.test import Client as DjangoClient
+    from django.urls import reverse
+
+    from tongxin.accounts.models import User
 
     call_command("createcachetable", verbosity=0)
     chief = User.objects.get(username="command")
-    _token, key = ApiToken.issue(chief, "指挥部看板（基准测试）")
-    browser = DjangoClient()
-    browser.force_login(chief)
-    session = (settings.SESSION_COOKIE_NAME, browser.cookies[settings.SESSION_COOKIE_NAME].value)
     round_id = info["rounds"][0]
     paths = (
-        f"/api/v1/sampling/rounds/{round_id}/coverage",
+        reverse("sampling:coverage", args=[round_id]),
         reverse("sampling:untested", args=[round_id, info["estates"][17][0]]),
     )
-    return [Cadre(port, key, session, paths, args.read_every, stop, n) for n in range(args.readers)]
+    readers = []
+    for n in range(args.readers):
+        browser = DjangoClient()
+        browser.force_login(chief)
+        cookie = (
+            f"{settings.SESSION_COOKIE_NAME}={browser.cookies[settings.SESSION_COOKIE_NAME].value}"
+        )
+        readers.append(Cadre(port, cookie, paths, args.read_every, stop, n, args.reader_pages))
+    return readers
 
 
 def worker_processes(master: int) -> list[int]:
@@ -631,6 +665,16 @@ def run_upload(args: argparse.Namespace, env: dict[str, str], info: dict[str, An
             conn.request("GET", "/api/v1/openapi.json")
             conn.getresponse().read()
             conn.close()
+        # Round 1 is counted before the surge, with or without readers (the first look at a
+        # round counts it inline, then the background recounts): the same tallies for both
+        # runs of a pair, and not part of what is measured.
+        count_first_round(info)
+        stop = threading.Event()
+        readers = cadres(args, info, port, stop)
+        if args.reader_pages == "htmx":
+            # The cadres opened their pages before the surge; what it sees is the refreshes.
+            for reader in readers:
+                reader.open()
         servers = server_processes(server.pid, args.db)
         cpu_start = cpu_seconds(servers)
         load_start = os.getloadavg()[0]
@@ -646,8 +690,8 @@ def run_upload(args: argparse.Namespace, env: dict[str, str], info: dict[str, An
                 yield item
 
         clients = [Client(port, info["token"], work(), bodies) for _ in range(args.clients)]
-        stop = threading.Event()
-        readers = cadres(args, info, port, stop)
+        if args.reads_only:  # the readers alone: the server's CPU per read, nothing else
+            clients = []
         say(f"  {len(plan):,} batches, {args.clients} clients, {args.workers} workers, "
             f"{len(readers)} cadres reading every {args.read_every:.0f} s …")  # fmt: skip
         started = time.perf_counter()
@@ -656,6 +700,8 @@ def run_upload(args: argparse.Namespace, env: dict[str, str], info: dict[str, An
             thread.start()
         for client in clients:
             client.join()
+        if args.reads_only:
+            time.sleep(args.reads_only)
         elapsed = time.perf_counter() - started
         stop.set()
         for reader in readers:
@@ -683,8 +729,19 @@ def run_upload(args: argparse.Namespace, env: dict[str, str], info: dict[str, An
                 "p95_ms": 1000 * values[max(0, int(len(values) * 0.95) - 1)],
                 "max_ms": 1000 * values[-1],
             }
+    if readers:
+        n = sum(len(r.latencies[k]) for r in readers for k in r.latencies)
+        reads["n"] = n
+        reads["not_modified"] = sum(r.not_modified for r in readers)
+        reads["pages"] = args.reader_pages
+        # This process's CPU during the run (the four upload clients cost ~0.1 s of it).
+        reads["client_cpu_per_read_ms"] = 1000 * client_cpu / max(n, 1)
+    if args.reads_only:
+        reads["server_cpu_per_read_ms"] = 1000 * server_cpu / max(reads.get("n", 0), 1)
+        reads["python_cpu_per_read_ms"] = 1000 * python_cpu / max(reads.get("n", 0), 1)
+        clients = [Client(port, info["token"], iter(()), bodies)]
     counts = {k: sum(c.counts[k] for c in clients) for k in clients[0].counts}
-    latencies = sorted(x for c in clients for x in c.latencies)
+    latencies = sorted(x for c in clients for x in c.latencies) or [0.0]
     return {
         "server_cpu": server_cpu,
         "python_cpu": python_cpu,
@@ -894,6 +951,19 @@ def main() -> None:
         "--readers", type=int, default=0, help="cadres reading coverage during the upload"
     )
     parser.add_argument("--read-every", type=float, default=30.0, help="seconds between reads")
+    parser.add_argument(
+        "--reads-only",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="no upload: the readers alone for this long (the server's CPU per read)",
+    )
+    parser.add_argument(
+        "--reader-pages",
+        choices=("htmx", "full"),
+        default="htmx",
+        help="readers refresh the pages' parts as the open pages do (htmx), or reload them whole",
+    )
     parser.add_argument(
         "--upload-only", action="store_true", help="skip the COPY baseline and coverage timings"
     )

@@ -9,10 +9,13 @@ from typing import Any
 
 from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import parse_etags
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -36,7 +39,7 @@ from tongxin.sampling.models import (
 from tongxin.sampling.services import coverage, door, handover, recalls, results, walkins
 from tongxin.sampling.services.access import can
 from tongxin.testing.models import RoundPoint, SamplingMode, TestPoint, TestRound
-from tongxin.web.decorators import page
+from tongxin.web.decorators import is_fragment_request, page, revalidate_privately
 
 
 def _user(request: HttpRequest) -> Any:
@@ -48,11 +51,11 @@ def _require(request: HttpRequest, action: str) -> None:
         raise PermissionDenied
 
 
-def _round(request: HttpRequest, round_id: int) -> TestRound:
-    return get_object_or_404(
-        TestRound.objects.visible_to(request.user).select_related("incident__policy_edition"),
-        pk=round_id,
-    )
+def _round(request: HttpRequest, round_id: int, *, related: bool = True) -> TestRound:
+    rounds = TestRound.objects.visible_to(request.user)
+    if related:  # the coverage pages, refreshed every 30 s, load the incident only if used
+        rounds = rounds.select_related("incident__policy_edition")
+    return get_object_or_404(rounds, pk=round_id)
 
 
 def _place(request: HttpRequest, place_id: Any) -> Place | None:
@@ -294,12 +297,79 @@ def lookup(request: HttpRequest, round_id: int, point_id: int) -> JsonResponse:
 # --- coverage ---------------------------------------------------------------------------------
 
 
+# How often an open coverage or untested page refreshes its figures or list (htmx, that part
+# alone).
+REFRESH_SECONDS = 30
+COVERAGE_FIGURES = "coverage-figures"
+# The figures' HTML per worker, by what it is made of (`_figures_key`): at most this many.
+FIGURES_KEPT = 256
+_figures_html: dict[str, str] = {}
+
+
+def _figures_key(
+    request: HttpRequest, test_round: TestRound, area: Place | None, report: Any
+) -> str:
+    """What the figures' HTML is made of, as a digest (also the fragment's ETag): who sees
+    these figures (`shared_key`: the round, the area, the jurisdiction, the language), the
+    URL, the template and the figures themselves. Nothing of the person: two cadres of the
+    same unit get the same figures, a cadre of another unit never theirs."""
+    import hashlib
+    import json
+
+    from django.template.loader import get_template
+
+    template = get_template("sampling/_coverage_figures.html").template.source  # type: ignore[attr-defined]
+    shared = coverage.shared_key(test_round, area, request.user)
+    figures = json.dumps(report, sort_keys=True, default=str)
+    made_of = f"{shared}\n{request.get_full_path()}\n{REFRESH_SECONDS}\n{template}\n{figures}"
+    return hashlib.sha256(made_of.encode()).hexdigest()
+
+
+def _figures(request: HttpRequest, test_round: TestRound, report: Any, key: str) -> str:
+    """The figures' HTML (counts, place and point names; no person), rendered once per
+    worker for everyone it is made for, then served as it is until the figures change."""
+    html = _figures_html.get(key)
+    if html is None:
+        # Rendered without the request: nothing of the user who happens to ask first.
+        html = render_to_string(
+            "sampling/_coverage_figures.html",
+            {
+                "round": test_round,
+                "report": report,
+                "path": request.get_full_path(),
+                "refresh": REFRESH_SECONDS,
+                "chart_data": {"children": report["children"], "points": report["points"][:12]},
+                "leaf": report["area"] is not None
+                and report["area"]["kind"] in (PlaceKind.ESTATE, PlaceKind.BUILDING),
+            },
+        )
+        if len(_figures_html) >= FIGURES_KEPT:
+            _figures_html.clear()
+        _figures_html[key] = html
+    return html
+
+
 @page()
 def coverage_page(request: HttpRequest, round_id: int) -> HttpResponse:
+    """The coverage of a round (counts only). The open page refreshes its figures every
+    REFRESH_SECONDS (an htmx request for #coverage-figures), answered from the shared cache's
+    figures with HTML rendered once per worker and an ETag: `304 Not Modified` while they
+    have not changed (`Cache-Control: private, no-cache`: the browser keeps them for this
+    user only and asks each time)."""
     _require(request, "view_coverage")
-    test_round = _round(request, round_id)
+    test_round = _round(request, round_id, related=False)
     area = _place(request, request.GET.get("area"))
     report = coverage.shared_report(test_round, area, user=request.user)
+    key = _figures_key(request, test_round, area, report)
+    if is_fragment_request(request, COVERAGE_FIGURES):
+        etag = f'"{key}"'
+        if etag in parse_etags(request.headers.get("If-None-Match", "")):
+            response: HttpResponse = HttpResponseNotModified()
+        else:
+            response = HttpResponse(_figures(request, test_round, report, key))
+        response["ETag"] = etag
+        revalidate_privately(response)
+        return response
     crumbs: list[Place] = []
     if report["area"]:
         current = Place.objects.get(pk=report["area"]["id"])
@@ -316,9 +386,7 @@ def coverage_page(request: HttpRequest, round_id: int) -> HttpResponse:
             "round": test_round,
             "report": report,
             "crumbs": crumbs,
-            "chart_data": {"children": report["children"], "points": report["points"][:12]},
-            "leaf": report["area"] is not None
-            and report["area"]["kind"] in (PlaceKind.ESTATE, PlaceKind.BUILDING),
+            "figures": mark_safe(_figures(request, test_round, report, key)),  # noqa: S308
         },
     )
 
@@ -326,34 +394,43 @@ def coverage_page(request: HttpRequest, round_id: int) -> HttpResponse:
 @page()
 def coverage_json(request: HttpRequest, round_id: int) -> JsonResponse:
     _require(request, "view_coverage")
-    test_round = _round(request, round_id)
+    test_round = _round(request, round_id, related=False)
     area = _place(request, request.GET.get("area"))
     return JsonResponse(coverage.shared_report(test_round, area, user=request.user))
 
 
+UNTESTED_LIST = "untested-list"
+
+
 @page()
 def untested_page(request: HttpRequest, round_id: int, place_id: int) -> HttpResponse:
+    """An estate's untested list, a page at a time. The open page refreshes the list alone
+    every REFRESH_SECONDS (an htmx request for #untested-list): the same scoped, masked rows,
+    without the page around them nor the people other modules expect."""
     _require(request, "view_coverage")
-    test_round = _round(request, round_id)
+    test_round = _round(request, round_id, related=False)
     place = _place(request, place_id)
     assert place is not None
     number = request.GET.get("page", "1")
     page = int(number) if number.isdecimal() and len(number) < 10 else 1
     listed = coverage.untested_page(test_round, place, user=request.user, page=page)
+    context = {
+        "round": test_round,
+        "place": place,
+        "households": coverage.untested_by_household(listed["rows"]),
+        "count": listed["total"],
+        "listed": listed,
+        "path": request.get_full_path(),
+        "query": request.GET,
+        "refresh": REFRESH_SECONDS,
+    }
+    if is_fragment_request(request, UNTESTED_LIST):
+        # The list alone, without the page's context processors (navigation, permissions).
+        return HttpResponse(render_to_string("sampling/_untested_list.html", context))
     managed = coverage.expected_elsewhere(test_round, place, user=request.user)
-    return render(
-        request,
-        "sampling/untested.html",
-        {
-            "round": test_round,
-            "place": place,
-            "managed": managed,
-            "managed_untested": sum(1 for r in managed if not r["done"]),
-            "households": coverage.untested_by_household(listed["rows"]),
-            "count": listed["total"],
-            "listed": listed,
-        },
-    )
+    context["managed"] = managed
+    context["managed_untested"] = sum(1 for r in managed if not r["done"])
+    return render(request, "sampling/untested.html", context)
 
 
 # --- recalls and positives --------------------------------------------------------------------

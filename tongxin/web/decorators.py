@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import resolve_url
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import urlencode
-from django.views.decorators.cache import never_cache
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -27,8 +27,17 @@ def _to_login(request: HttpRequest) -> HttpResponseBase:
     return redirect_to_login(request.get_full_path())
 
 
+def revalidate_privately(response: HttpResponseBase) -> HttpResponseBase:
+    """Let the browser keep this answer for this user and ask the server each time
+    (`Cache-Control: private, no-cache`, with the ETag the view set) instead of `page()`'s
+    never-cache. Only for an answer without personal data: counts, names of places."""
+    response.tx_revalidate = True  # type: ignore[attr-defined]
+    return response
+
+
 def page(perm: Perm | None = None) -> Callable[[View], View]:
     """A signed-in page, never cached (it may carry personal data), optionally needing a perm.
+    A view may mark an answer without personal data `revalidate_privately` instead.
 
     Responses vary on HX-Request because the same URL returns a fragment to htmx and a whole
     page to everyone else.
@@ -38,12 +47,18 @@ def page(perm: Perm | None = None) -> Callable[[View], View]:
         @wraps(view)
         def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
-                return _to_login(request)
-            if perm is not None and not has_perm(request.user, perm):
+                response = _to_login(request)
+            elif perm is not None and not has_perm(request.user, perm):
                 raise PermissionDenied
-            return view(request, *args, **kwargs)
+            else:
+                response = view(request, *args, **kwargs)
+            if getattr(response, "tx_revalidate", False):
+                patch_cache_control(response, private=True, no_cache=True, max_age=0)
+            else:
+                add_never_cache_headers(response)
+            return response
 
-        return never_cache(vary_on_headers("HX-Request")(checked))
+        return vary_on_headers("HX-Request")(checked)
 
     return decorate
 
