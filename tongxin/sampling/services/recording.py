@@ -726,6 +726,7 @@ class _Batch:
         a point asks about a few dozen buildings, not 1,000 households)."""
         from tongxin.places.models import Place
         from tongxin.testing.services import sampling_modes_for
+        from tongxin.testing.services.modes import mode_overrides
 
         by_round: dict[int, dict[int, str]] = defaultdict(dict)
         for event in self.live("sample"):
@@ -746,7 +747,15 @@ class _Batch:
                 if (round_id, key) not in known and key not in asked:
                     asked[key] = Place(pk=household_id, path=path)
             if asked:
-                modes = sampling_modes_for(test_round, asked.values(), self.now)
+                overrides = upload_rules.remember(
+                    self.rules,
+                    ("overrides", round_id),
+                    functools.partial(mode_overrides, test_round),
+                )
+                modes = sampling_modes_for(
+                    test_round, asked.values(), self.now,
+                    overrides=overrides, in_force=window.in_force,
+                )  # fmt: skip
                 found = {(round_id, key): modes[place.pk] for key, place in asked.items()}
                 known.update(found)
             for household_id, key in keys.items():

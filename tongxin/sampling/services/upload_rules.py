@@ -112,6 +112,7 @@ class ZoneWindow:
 
     start: dt.datetime
     until: dt.datetime | None
+    in_force: Any  # zones.services.InForce: the designations in force, by place path
     stay_home: list[tuple[str, str]]
     single_homes: bool
     modes: dict[tuple[int, str], tuple[str, int]] = field(default_factory=dict)
@@ -140,7 +141,7 @@ def _zone_window(incident_id: int, at: dt.datetime) -> ZoneWindow:
     from tongxin.incidents.models import Incident
     from tongxin.places.models import PlaceKind
     from tongxin.zones.models import ZoneDesignation
-    from tongxin.zones.services import kind_of
+    from tongxin.zones.services import in_force_by_path
 
     # Every moment after `at` at which the set in force changes: a designation starting or
     # lifted, the incident ending.
@@ -155,12 +156,12 @@ def _zone_window(incident_id: int, at: dt.datetime) -> ZoneWindow:
     ended = Incident.objects.filter(pk=incident_id).values_list("ended_at", flat=True).first()
     if ended is not None and ended > at:
         moments.append(ended)
-    in_force = ZoneDesignation.objects.in_force(at).filter(incident_id=incident_id)
+    in_force = in_force_by_path(at, incident=Incident(pk=incident_id))
     stay_home = []
     single_homes = False
-    for designation in in_force.select_related("place", "incident__policy_edition"):
-        kind = kind_of(designation)
-        if kind.leave_home is False or kind.door_to_door:
-            stay_home.append((designation.place.path, kind.name))
-        single_homes = single_homes or designation.place.kind == PlaceKind.HOUSEHOLD
-    return ZoneWindow(at, min(moments, default=None), stay_home, single_homes)
+    for path, designations in in_force.items():
+        for designation, kind in designations:
+            if kind.leave_home is False or kind.door_to_door:
+                stay_home.append((path, kind.name))
+            single_homes = single_homes or designation.place.kind == PlaceKind.HOUSEHOLD
+    return ZoneWindow(at, min(moments, default=None), in_force, stay_home, single_homes)
