@@ -108,7 +108,6 @@ class _Event:
     index: int
     key: str
     kind: str = "sample"
-    uid: uuid.UUID | None = None
     round_id: int | None = None
     point_id: int | None = None
     door_task_id: int | None = None
@@ -257,14 +256,14 @@ def _parse(
     get = raw.get
     key = get("id")
     event = _Event(index, key if isinstance(key, str) else str(key or ""))
-    try:
-        event.uid = uuid.UUID(event.key)
-    except (ValueError, AttributeError, TypeError):
-        event.refuse("bad_id")
-        return event
     if not _CANONICAL_UUID.fullmatch(event.key):
-        # str() of the UUID is its canonical form, which a device almost always sent already.
-        event.key = str(event.uid)
+        # What a device almost always sends is already canonical (and so a valid UUID);
+        # anything else is parsed, and kept as str() of the UUID, its canonical form.
+        try:
+            event.key = str(uuid.UUID(event.key))
+        except (ValueError, AttributeError, TypeError):
+            event.refuse("bad_id")
+            return event
     event.kind = get("kind") or "sample"
     if event.kind not in ("sample", "close"):
         event.refuse("bad_kind")
@@ -1150,11 +1149,11 @@ def _refuse_reused_ids(resent: list[_Event]) -> None:
     stored: dict[Any, tuple[Any, ...]] = {
         row[0]: row[1:]
         for row in SampleEvent.objects.filter(
-            client_event_id__in=[e.uid for e in resent]
+            client_event_id__in=[uuid.UUID(e.key) for e in resent]
         ).values_list("client_event_id", "tube__barcode", "person_id", "round_id", "sampled_at")
     }
     for event in resent:
-        barcode, person_id, round_id, sampled_at = stored.get(event.uid) or (None,) * 4
+        barcode, person_id, round_id, sampled_at = stored.get(uuid.UUID(event.key)) or (None,) * 4
         same = (
             barcode == event.barcode
             and round_id == event.round_id
