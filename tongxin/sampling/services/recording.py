@@ -735,15 +735,19 @@ class _Batch:
             window = upload_rules.zone_window(self.rules, test_round.incident_id, self.now)
             # What was asked before while the same zones were in force (and no override,
             # edition or place changed: the stamps) is kept in the window.
-            known = window.modes
-            if len(known) > 100_000:
-                known.clear()
+            known = window.modes  # shared by the worker's threads: read once per key
             keys: dict[int, str] = {}
+            mine: dict[str, tuple[str, int]] = {}
             asked: dict[str, Place] = {}
             for household_id, path in households.items():
                 key = path if window.single_homes else path[: -Place.steplen]
                 keys[household_id] = key
-                if (round_id, key) not in known and key not in asked:
+                if key in mine or key in asked:
+                    continue
+                mode = known.get((round_id, key))
+                if mode is not None:
+                    mine[key] = mode
+                else:
                     asked[key] = Place(pk=household_id, path=path)
             if asked:
                 overrides = upload_rules.remember(
@@ -755,10 +759,13 @@ class _Batch:
                     test_round, asked.values(), self.now,
                     overrides=overrides, in_force=window.in_force,
                 )  # fmt: skip
-                found = {(round_id, key): modes[place.pk] for key, place in asked.items()}
-                known.update(found)
+                for key, place in asked.items():
+                    mine[key] = modes[place.pk]
+                if len(known) > 100_000:
+                    known.clear()
+                known.update({(round_id, key): mine[key] for key in asked})
             for household_id, key in keys.items():
-                self.required[(round_id, household_id)] = known[(round_id, key)]
+                self.required[(round_id, household_id)] = mine[key]
 
     # tubes
 
