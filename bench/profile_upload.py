@@ -35,6 +35,62 @@ def backend_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def backend_ns(pid: int) -> int:
+    """The backend's time on a CPU so far, in nanoseconds (/proc/<pid>/schedstat)."""
+    return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
+
+
+class StatementClock:
+    """PostgreSQL's CPU per statement: psycopg's execute and commit wrapped to read the
+    backend's CPU clock before and after (the backend works only while the worker waits for
+    it). Statements are grouped by their first words."""
+
+    def __init__(self, backend: int) -> None:
+        self.backend = backend
+        self.ns: dict[str, int] = {}
+        self.calls: dict[str, int] = {}
+
+    def _timed(self, key: str, call: Any) -> Any:
+        before = backend_ns(self.backend)
+        try:
+            return call()
+        finally:
+            self.ns[key] = self.ns.get(key, 0) + backend_ns(self.backend) - before
+            self.calls[key] = self.calls.get(key, 0) + 1
+
+    def start(self) -> None:
+        import re
+
+        import psycopg
+
+        clock = self
+        execute, commit = psycopg.Cursor.execute, psycopg.Connection.commit
+        self._saved = (execute, commit)
+
+        def timed_execute(cursor: Any, query: Any, params: Any = None, **kw: Any) -> Any:
+            text = query if isinstance(query, str) else str(query)
+            key = re.sub(r"\s+", " ", text)[:110]
+            return clock._timed(key, lambda: execute(cursor, query, params, **kw))
+
+        def timed_commit(conn: Any) -> Any:
+            return clock._timed("COMMIT", lambda: commit(conn))
+
+        psycopg.Cursor.execute = timed_execute  # type: ignore[method-assign, assignment]
+        psycopg.Connection.commit = timed_commit  # type: ignore[method-assign, assignment]
+
+    def stop(self) -> None:
+        import psycopg
+
+        psycopg.Cursor.execute, psycopg.Connection.commit = self._saved  # type: ignore[method-assign]
+
+    def report(self, events: int) -> str:
+        lines = [f"{'µs/event':>9} {'calls':>6}  statement"]
+        for key, ns in sorted(self.ns.items(), key=lambda kv: -kv[1]):
+            lines.append(f"{ns / 1000 / events:9.2f} {self.calls[key]:6d}  {key}")
+        lines.append(f"{sum(self.ns.values()) / 1000 / events:9.2f}         in all")
+        return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", default="tongxin_bench")
@@ -43,6 +99,11 @@ def main() -> None:
     parser.add_argument("--no-profile", action="store_true")
     parser.add_argument(
         "--cprofile", action="store_true", help="cProfile (CPU time per function) for pyinstrument"
+    )
+    parser.add_argument(
+        "--statements",
+        action="store_true",
+        help="PostgreSQL backend CPU per statement (from /proc/<pid>/schedstat, ns) instead",
     )
     parser.add_argument(
         "--gc-freeze", action="store_true", help="gc.freeze() after warming up (as gunicorn.conf)"
@@ -95,6 +156,8 @@ def main() -> None:
         profiler = cProfile.Profile(time.process_time)
         profiler.start = profiler.enable
         profiler.stop = profiler.disable
+    elif args.statements:
+        profiler = StatementClock(backend)
     elif not args.no_profile:
         from pyinstrument import Profiler
 
@@ -126,6 +189,8 @@ def main() -> None:
         stats.sort_stats("tottime").print_stats(40)
         (ROOT / "bench" / "out" / "profile_upload_cprofile.txt").write_text(out_text.getvalue())
         print(out_text.getvalue())
+    elif args.statements:
+        print(profiler.report(events))
     elif profiler:
         text = profiler.output_text(unicode=False, color=False, show_all=False)
         out = ROOT / "bench" / "out" / "profile_upload.txt"

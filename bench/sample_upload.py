@@ -981,6 +981,10 @@ def main() -> None:
         say(f"database {args.db}: drop, create, migrate …")
         recreate_database(args.db)
         migrate(env)
+    else:
+        # A reused database gets the migrations added since it was seeded (the upload reads
+        # tables they create, e.g. sampling 0007's rules stamps).
+        migrate(env)
     import django
 
     django.setup()

@@ -1,3 +1,4 @@
+import datetime as dt
 import hashlib
 import secrets
 from typing import Any
@@ -87,6 +88,9 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
         return self.filter(user=user)
 
 
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+
 class ApiToken(models.Model):
     """A machine's bearer token for /api/v1/. Only its hash is stored."""
 
@@ -124,7 +128,11 @@ class ApiToken(models.Model):
         )
         if token is None:
             return None
-        cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        # "Last used" to the minute: a device uploading every second would otherwise write the
+        # token's row (a transaction and a WAL flush of its own) on every call.
+        now = timezone.now()
+        if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+            cls.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user
 
 

@@ -53,9 +53,17 @@ class TubeQuerySet(models.QuerySet["Tube"]):
 class Tube(models.Model):
     """A sample tube (采样管): one person (单管), one household (一户一管) or a pool of N (混采)."""
 
-    barcode = models.CharField(_("试管条码"), max_length=64, unique=True)
+    # Unique by a constraint rather than `unique=True`, which on PostgreSQL adds a second,
+    # `varchar_pattern_ops` index for LIKE queries that nothing asks (two indexes written per
+    # new tube for one question). Equality, `= ANY` and ON CONFLICT (barcode) use the unique one.
+    barcode = models.CharField(_("试管条码"), max_length=64)
+    # No index of its own: the (round, status) and (round, result_at) indexes start with it.
     round = models.ForeignKey(
-        "testing.TestRound", verbose_name=_("轮次"), on_delete=models.PROTECT, related_name="tubes"
+        "testing.TestRound",
+        verbose_name=_("轮次"),
+        on_delete=models.PROTECT,
+        related_name="tubes",
+        db_index=False,
     )
     point = models.ForeignKey(
         "testing.TestPoint",
@@ -102,9 +110,10 @@ class Tube(models.Model):
             models.Index(fields=["round", "result_at"], name="tube_round_result_at"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["barcode"], name="tube_barcode_unique"),
             models.CheckConstraint(
                 condition=Q(sample_count__lte=models.F("capacity")), name="tube_not_overfilled"
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -168,7 +177,14 @@ class SampleEvent(models.Model):
         db_index=False,
         db_constraint=False,
     )
-    tube = models.ForeignKey(Tube, on_delete=models.PROTECT, related_name="samples")
+    # No database constraint either: the upload writes only tubes it has just inserted or
+    # locked FOR UPDATE in the same transaction, so the reference cannot dangle, while the
+    # deferred check (a `SELECT … FOR KEY SHARE` per event at COMMIT) cost 5-10 µs of
+    # PostgreSQL's time per event (docs/performance.md). Deleting a tube still goes through
+    # Django's on_delete (PROTECT).
+    tube = models.ForeignKey(
+        Tube, on_delete=models.PROTECT, related_name="samples", db_constraint=False
+    )
     point = models.ForeignKey(
         "testing.TestPoint",
         null=True,
@@ -846,3 +862,19 @@ class PositivePerson(AuditedModel):
 
     def __str__(self) -> str:
         return str(self.person)
+
+
+class UploadRulesStamp(models.Model):
+    """Changed (on PostgreSQL, by a statement trigger) whenever a table the bulk upload's rules
+    come from is written: rounds, their areas and points, test points, zones, incidents and
+    their editions, isolation sites and their staff, unit assignments, and place paths. Each
+    gunicorn worker keeps what those tables answered per batch (upload_rules) and asks only
+    for these stamps before each batch, so a closed round, a revoked assignment or a new zone
+    takes effect on the next batch. One row per table: writers of one table never wait on
+    another's."""
+
+    source = models.CharField(max_length=64, primary_key=True)
+    stamp = models.CharField(max_length=36)
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.stamp}"

@@ -86,3 +86,21 @@ def test_other_authorization_schemes_are_refused(county: County) -> None:
     )
 
     assert response.status_code == 401
+
+
+def test_last_used_is_kept_to_the_minute_without_a_write_per_call(county: County) -> None:
+    token, key = ApiToken.issue(county.unit_user, "sampling device")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    recent = timezone.now() - timezone.timedelta(seconds=30)
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=recent)
+
+    assert client.get("/api/v1/places/").status_code == 200
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == recent  # not rewritten
+
+    ApiToken.objects.filter(pk=token.pk).update(
+        last_used_at=timezone.now() - timezone.timedelta(minutes=2)
+    )
+    assert client.get("/api/v1/places/").status_code == 200
+    assert timezone.now() - ApiToken.objects.get(pk=token.pk).last_used_at < timezone.timedelta(
+        seconds=10
+    )

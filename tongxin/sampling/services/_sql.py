@@ -307,6 +307,19 @@ def add_result_tallies(rows: list[tuple[Any, ...]]) -> None:
 
 def add_point_hours(rows: list[tuple[Any, ...]]) -> None:
     """(round, point, hour, samples): this upload's samples per point and clock hour."""
+    if not rows:
+        return
+    if _pg():
+        r, p, h, n = (list(c) for c in zip(*rows, strict=True))
+        sql = (
+            f"INSERT INTO {_table(PointHour)} (round_id, point_id, hour, samples) "  # noqa: S608
+            "SELECT * FROM unnest(string_to_array(%s, ',')::bigint[], "
+            "string_to_array(%s, ',')::bigint[], %b::timestamptz[], "
+            "string_to_array(%s, ',')::int[])"
+        )
+        with _pg_cursor() as cursor:
+            cursor.execute(sql, [_ints(r), _ints(p), h, _ints(n)])
+        return
     PointHour.objects.bulk_create(
         [PointHour(round_id=r, point_id=p, hour=h, samples=n) for r, p, h, n in rows]
     )

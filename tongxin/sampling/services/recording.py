@@ -40,7 +40,7 @@ from tongxin.sampling.models import (
     SampleSource,
     TubeStatus,
 )
-from tongxin.sampling.services import _sql
+from tongxin.sampling.services import _sql, upload_rules
 from tongxin.sampling.services.access import can, staffed_points
 from tongxin.testing.models import (
     POOL_SIZES,
@@ -108,7 +108,6 @@ class _Event:
     index: int
     key: str
     kind: str = "sample"
-    uid: uuid.UUID | None = None
     round_id: int | None = None
     point_id: int | None = None
     door_task_id: int | None = None
@@ -257,14 +256,14 @@ def _parse(
     get = raw.get
     key = get("id")
     event = _Event(index, key if isinstance(key, str) else str(key or ""))
-    try:
-        event.uid = uuid.UUID(event.key)
-    except (ValueError, AttributeError, TypeError):
-        event.refuse("bad_id")
-        return event
     if not _CANONICAL_UUID.fullmatch(event.key):
-        # str() of the UUID is its canonical form, which a device almost always sent already.
-        event.key = str(event.uid)
+        # What a device almost always sends is already canonical (and so a valid UUID);
+        # anything else is parsed, and kept as str() of the UUID, its canonical form.
+        try:
+            event.key = str(uuid.UUID(event.key))
+        except (ValueError, AttributeError, TypeError):
+            event.refuse("bad_id")
+            return event
     event.kind = get("kind") or "sample"
     if event.kind not in ("sample", "close"):
         event.refuse("bad_kind")
@@ -355,8 +354,11 @@ def record_batch(
     "phone"} (optional)}; or {"id", "kind": "close", "tube", "at"} to close a pooled tube
     before it is full. `defaults` gives round, point and tube_mode for every event.
     """
+    rules = upload_rules.stamp()
     sampler = can(user, "record_samples")
-    staffed = staffed_points(user)
+    staffed = upload_rules.remember(
+        rules, ("staffed", *_identity(user), timezone.localdate()), lambda: staffed_points(user)
+    )
     if not sampler and not staffed:
         raise NotAllowed(_("您没有登记采样的权限"))
     if not isinstance(events, (list, tuple)):
@@ -376,7 +378,7 @@ def record_batch(
                 if event.key in seen:
                     event.status = DUPLICATE
                 seen.add(event.key)
-        batch = _Batch(parsed, user, source, now, sampler=sampler, staffed=staffed)
+        batch = _Batch(parsed, user, source, now, sampler=sampler, staffed=staffed, rules=rules)
         try:
             with transaction.atomic():
                 batch.run()
@@ -393,9 +395,11 @@ def record_batch(
 class _Batch:
     def __init__(
         self, events: list[_Event], user: Any, source: str, now: dt.datetime, *,
-        sampler: bool = True, staffed: frozenset[int] = frozenset(),
+        sampler: bool = True, staffed: frozenset[int] = frozenset(), rules: str | None = None,
     ) -> None:  # fmt: skip
         self.events = events
+        # The stamps the per-worker answers are kept under (upload_rules; None: ask each time).
+        self.rules = rules
         self.user = user
         # A sampler by role records where their jurisdiction reaches; anyone else only at the
         # points they staff (access.staffed_points), never door to door.
@@ -448,33 +452,25 @@ class _Batch:
 
     def _check_rounds_and_points(self) -> None:
         live = self.live()
-        round_ids = {e.round_id for e in live}
+        round_ids = frozenset(e.round_id for e in live)
         if not round_ids:
             return
-        wanted = TestRound.objects.filter(pk__in=round_ids)
-        reachable = wanted.none()
-        if self.sampler:
-            reachable = wanted.filter(pk__in=TestRound.objects.visible_to(self.user).values("pk"))
-        if self.staffed:
-            reachable |= wanted.filter(round_points__point_id__in=self.staffed)
-        rounds = self.rounds = {
-            r.pk: r for r in reachable.distinct().select_related("incident__policy_edition")
-        }
-        from tongxin.testing.services import scope_paths
-
-        self.scopes = {pk: tuple(scope_paths(r)) for pk, r in rounds.items()}
-        point_ids = {e.point_id for e in live if e.point_id is not None}
-        self.point_paths = dict(
-            TestPoint.objects.filter(pk__in=point_ids).values_list("pk", "place__path")
+        # Kept per worker while the rules' tables are unchanged (upload_rules), by everything
+        # the answers depend on: the user, their role, unit and staffing, the day.
+        who = (*_identity(self.user), self.sampler, self.staffed, timezone.localdate())
+        rounds, self.scopes = upload_rules.remember(
+            self.rules,
+            ("rounds", *who, round_ids),
+            lambda: self._reachable_rounds(round_ids),  # type: ignore[arg-type]
         )
-        where = Q(point_id__in=self.staffed)
-        if self.sampler:
-            where |= Q(point__in=TestPoint.objects.visible_to(self.user))
-        allowed = set(
-            RoundPoint.objects.filter(
-                where, round_id__in=rounds, point_id__in=point_ids
-            ).values_list("round_id", "point_id")
-        ) if point_ids else set()  # fmt: skip
+        self.rounds = rounds
+        point_ids = {e.point_id for e in live if e.point_id is not None}
+        points = upload_rules.remember_each(
+            self.rules,
+            {p: ("point", *who, round_ids, p) for p in point_ids},
+            lambda missing: self._reachable_points(rounds, missing),
+        )
+        self.point_paths = {p: path for p, (path, _r) in points.items() if path is not None}
         for event in live:
             found = rounds.get(event.round_id)  # type: ignore[arg-type]
             if found is None:
@@ -482,11 +478,42 @@ class _Batch:
             elif found.status == RoundStatus.CLOSED:
                 event.refuse("round_closed")
             elif (
-                event.point_id is not None and (event.round_id, event.point_id) not in allowed
+                event.point_id is not None and event.round_id not in points[event.point_id][1]
             ) or (event.point_id is None and event.door_task_id is None):
                 event.refuse("no_point")
             elif event.door_task_id is not None and not self.sampler:
                 event.refuse("no_task")
+
+    def _reachable_rounds(
+        self, round_ids: frozenset[int]
+    ) -> tuple[dict[int, TestRound], dict[int, tuple[str, ...]]]:
+        """The rounds the user may record in, with their scopes."""
+        wanted = TestRound.objects.filter(pk__in=round_ids)
+        reachable = wanted.none()
+        if self.sampler:
+            reachable = wanted.filter(pk__in=TestRound.objects.visible_to(self.user).values("pk"))
+        if self.staffed:
+            reachable |= wanted.filter(round_points__point_id__in=self.staffed)
+        rounds = {r.pk: r for r in reachable.distinct().select_related("incident__policy_edition")}
+        from tongxin.testing.services import scope_paths
+
+        return rounds, {pk: tuple(scope_paths(r)) for pk, r in rounds.items()}
+
+    def _reachable_points(
+        self, rounds: dict[int, TestRound], point_ids: set[int]
+    ) -> dict[int, tuple[str | None, frozenset[int]]]:
+        """Each point's place path (None: no such point) and the rounds among `rounds` the
+        user may record at it in."""
+        paths = dict(TestPoint.objects.filter(pk__in=point_ids).values_list("pk", "place__path"))
+        where = Q(point_id__in=self.staffed)
+        if self.sampler:
+            where |= Q(point__in=TestPoint.objects.visible_to(self.user))
+        allowed: dict[int, set[int]] = defaultdict(set)
+        for round_id, point_id in RoundPoint.objects.filter(
+            where, round_id__in=list(rounds), point_id__in=point_ids
+        ).values_list("round_id", "point_id"):
+            allowed[point_id].add(round_id)
+        return {p: (paths.get(p), frozenset(allowed.get(p, ()))) for p in point_ids}
 
     def _check_door_tasks(self) -> None:
         wanted = {e.door_task_id for e in self.live() if e.door_task_id is not None}
@@ -665,9 +692,6 @@ class _Batch:
         """A resident of a zone whose people stay home (封控区) is sampled at home, single tube,
         by a door-to-door team: scanned at a point, they are stored (the swab is in the tube)
         but the sampler is stopped with a clear warning."""
-        from tongxin.zones.models import ZoneDesignation
-        from tongxin.zones.services import kind_of
-
         at_point = [
             e
             for e in self.live("sample")
@@ -676,15 +700,11 @@ class _Batch:
         if not at_point:
             return
         incidents = {self.rounds[e.round_id].incident_id for e in at_point}  # type: ignore[index]
-        zones: dict[int, list[tuple[str, str]]] = defaultdict(list)
-        for designation in (
-            ZoneDesignation.objects.in_force(self.now)
-            .filter(incident_id__in=incidents)
-            .select_related("place", "incident__policy_edition")
-        ):
-            kind = kind_of(designation)
-            if kind.leave_home is False or kind.door_to_door:
-                zones[designation.incident_id].append((designation.place.path, kind.name))
+        zones: dict[int, list[tuple[str, str]]] = {}
+        for incident_id in incidents:
+            window = upload_rules.zone_window(self.rules, incident_id, self.now)
+            if window.stay_home:
+                zones[incident_id] = window.stay_home
         if not zones:
             return
         for event in at_point:
@@ -703,31 +723,49 @@ class _Batch:
         households) unless a zone was designated on a single household; so, unless one was,
         one household per building stands for the rest of it (a batch of 1,000 events from
         a point asks about a few dozen buildings, not 1,000 households)."""
-        from tongxin.places.models import Place, PlaceKind
+        from tongxin.places.models import Place
         from tongxin.testing.services import sampling_modes_for
-        from tongxin.zones.models import ZoneDesignation
+        from tongxin.testing.services.modes import mode_overrides
 
         by_round: dict[int, dict[int, str]] = defaultdict(dict)
         for event in self.live("sample"):
             by_round[event.round_id][event.household_id] = event.household_path  # type: ignore[index]
         for round_id, households in by_round.items():
             test_round = self.rounds[round_id]
-            single_homes = (
-                ZoneDesignation.objects.in_force(self.now)
-                .filter(incident_id=test_round.incident_id, place__kind=PlaceKind.HOUSEHOLD)
-                .exists()
-            )
-            stand_in: dict[int, int] = {}
+            window = upload_rules.zone_window(self.rules, test_round.incident_id, self.now)
+            # What was asked before while the same zones were in force (and no override,
+            # edition or place changed: the stamps) is kept in the window.
+            known = window.modes  # shared by the worker's threads: read once per key
+            keys: dict[int, str] = {}
+            mine: dict[str, tuple[str, int]] = {}
             asked: dict[str, Place] = {}
             for household_id, path in households.items():
-                key = path if single_homes else path[: -Place.steplen]
-                place = asked.get(key)
-                if place is None:
-                    place = asked[key] = Place(pk=household_id, path=path)
-                stand_in[household_id] = place.pk
-            modes = sampling_modes_for(test_round, asked.values(), self.now)
-            for household_id, other in stand_in.items():
-                self.required[(round_id, household_id)] = modes[other]
+                key = path if window.single_homes else path[: -Place.steplen]
+                keys[household_id] = key
+                if key in mine or key in asked:
+                    continue
+                mode = known.get((round_id, key))
+                if mode is not None:
+                    mine[key] = mode
+                else:
+                    asked[key] = Place(pk=household_id, path=path)
+            if asked:
+                overrides = upload_rules.remember(
+                    self.rules,
+                    ("overrides", round_id),
+                    functools.partial(mode_overrides, test_round),
+                )
+                modes = sampling_modes_for(
+                    test_round, asked.values(), self.now,
+                    overrides=overrides, in_force=window.in_force,
+                )  # fmt: skip
+                for key, place in asked.items():
+                    mine[key] = modes[place.pk]
+                if len(known) > 100_000:
+                    known.clear()
+                known.update({(round_id, key): mine[key] for key in asked})
+            for household_id, key in keys.items():
+                self.required[(round_id, household_id)] = mine[key]
 
     # tubes
 
@@ -1000,6 +1038,18 @@ class _Batch:
         )
 
 
+def _identity(user: Any) -> tuple[Any, ...]:
+    """What the per-worker answers about a user depend on (their account's row is read on
+    every request, so a changed role, unit or activity changes the key at once)."""
+    return (
+        getattr(user, "pk", None),
+        getattr(user, "role", None),
+        getattr(user, "unit_id", None),
+        getattr(user, "is_active", None),
+        bool(getattr(user, "is_authenticated", False)),
+    )
+
+
 @functools.cache
 def _expected_statuses() -> Any:
     from tongxin.testing.services import EXPECTED_STATUSES
@@ -1106,11 +1156,11 @@ def _refuse_reused_ids(resent: list[_Event]) -> None:
     stored: dict[Any, tuple[Any, ...]] = {
         row[0]: row[1:]
         for row in SampleEvent.objects.filter(
-            client_event_id__in=[e.uid for e in resent]
+            client_event_id__in=[uuid.UUID(e.key) for e in resent]
         ).values_list("client_event_id", "tube__barcode", "person_id", "round_id", "sampled_at")
     }
     for event in resent:
-        barcode, person_id, round_id, sampled_at = stored.get(event.uid) or (None,) * 4
+        barcode, person_id, round_id, sampled_at = stored.get(uuid.UUID(event.key)) or (None,) * 4
         same = (
             barcode == event.barcode
             and round_id == event.round_id

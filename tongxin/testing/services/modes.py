@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from tongxin.incidents.models import PolicyEdition
 from tongxin.places.models import Place
 from tongxin.testing.models import POOL_SIZES, RoundArea, SamplingMode, TestRound
-from tongxin.zones.services import ZoneInfo, effective_zones
+from tongxin.zones.services import InForce, ZoneInfo, effective_zones
 
 # Which `pool_sizes` key a zone kind falls back to, by its rank, when the edition has no key
 # named after the kind's own code (第九版 calls its zones high/medium/low but keeps the
@@ -74,6 +74,12 @@ def override_mode(code: str) -> ModeAndSize:
     return code, POOL_SIZES[SamplingMode(code)]
 
 
+def mode_overrides(round: TestRound) -> dict[str, str]:
+    """{place path: override mode} for the round's areas that override (what
+    `sampling_modes_for(..., overrides=…)` takes)."""
+    return _overrides(round)
+
+
 def _overrides(round: TestRound) -> dict[str, str]:
     """{place path: override mode} for the round's areas that override."""
     return dict(
@@ -93,15 +99,23 @@ def _nearest_override(path: str, overrides: dict[str, str]) -> str | None:
 
 
 def sampling_modes_for(
-    round: TestRound, places: Iterable[Place], at: dt.datetime | None = None
+    round: TestRound,
+    places: Iterable[Place],
+    at: dt.datetime | None = None,
+    *,
+    overrides: dict[str, str] | None = None,
+    in_force: InForce | None = None,
 ) -> dict[int, ModeAndSize]:
-    """{place id: (mode, pool size)} for many places at once (two queries whatever their number).
+    """{place id: (mode, pool size)} for many places at once (two queries whatever their number;
+    none when the round's `mode_overrides` and the incident's zones `in_force_by_path` at `at`
+    are given).
 
     For a sampling device uploading thousands of events, or a page listing every building."""
     places = list(places)
     if not places:
         return {}
-    overrides = _overrides(round)
+    if overrides is None:
+        overrides = _overrides(round)
     result: dict[int, ModeAndSize] = {}
     need_zone: list[Place] = []
     for place in places:
@@ -112,7 +126,7 @@ def sampling_modes_for(
             need_zone.append(place)
     if need_zone:
         edition = round.incident.policy_edition
-        zones = effective_zones(need_zone, at, incident=round.incident)
+        zones = effective_zones(need_zone, at, incident=round.incident, in_force=in_force)
         for place in need_zone:
             result[place.pk] = edition_mode(edition, zones.get(place.pk))
     return result
