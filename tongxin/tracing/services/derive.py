@@ -508,13 +508,20 @@ def _managements_copied(incident_id: int, found: list[Found]) -> dict[Key, Manag
     )
     people, outsiders = bulk.id_list(person_ids), bulk.id_list(outside_ids)
     # The records already there: who they are; their other fields load when first used.
+    # One probe of the unique (incident, person) index per person (LATERAL … LIMIT 1 keeps
+    # the planner from hashing the incident's every record when its statistics are stale).
     loaded = ("id", "incident_id", "person_id", "outside_person_id")
+    columns = ", ".join(f"m.{name}" for name in loaded)
+    table = Management._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {', '.join(loaded)} FROM {Management._meta.db_table} "  # noqa: S608
-            "WHERE incident_id = %s AND (person_id = ANY(string_to_array(%s, ',')::bigint[]) "
-            "OR outside_person_id = ANY(string_to_array(%s, ',')::bigint[]))",
-            [incident_id, people, outsiders],
+            f"SELECT {columns} FROM unnest(string_to_array(%s, ',')::bigint[]) AS w(id) "  # noqa: S608
+            f"CROSS JOIN LATERAL (SELECT * FROM {table} m WHERE m.incident_id = %s "
+            "AND m.person_id = w.id LIMIT 1) AS m UNION ALL "
+            f"SELECT {columns} FROM unnest(string_to_array(%s, ',')::bigint[]) AS w(id) "
+            f"CROSS JOIN LATERAL (SELECT * FROM {table} m WHERE m.incident_id = %s "
+            "AND m.outside_person_id = w.id LIMIT 1) AS m",
+            [people, incident_id, outsiders, incident_id],
         )
         existing = bulk.instances(Management, cursor.fetchall(), attnames=loaded)
     by_key = {_key(m.person_id, m.outside_person_id): m for m in existing}
@@ -523,9 +530,10 @@ def _managements_copied(incident_id: int, found: list[Found]) -> dict[Key, Manag
     if missing:
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT p.id, p.household_id, h.path FROM {Person._meta.db_table} p "  # noqa: S608
-                f"JOIN {Place._meta.db_table} h ON h.id = p.household_id "
-                "WHERE p.id = ANY(string_to_array(%s, ',')::bigint[])",
+                "SELECT p.id, p.household_id, h.path "  # noqa: S608
+                "FROM unnest(string_to_array(%s, ',')::bigint[]) AS w(id) "
+                f"JOIN {Person._meta.db_table} p ON p.id = w.id "
+                f"JOIN {Place._meta.db_table} h ON h.id = p.household_id",
                 [bulk.id_list(missing)],
             )
             homes = {pk: (hid, path) for pk, hid, path in cursor.fetchall()}

@@ -166,7 +166,9 @@ def test_confirming_the_derivations_own_objects_is_audited(world):
     """The objects derive_for_case returns remember what they were stored with, so confirming
     them straight away records the change (a confirmation is never unaudited)."""
     contacts = _derive_twice(world)
-    candidate = next(c for c in contacts if c.status == ContactStatus.CANDIDATE)
+    # A 次密接 link: created by this derivation (the case's own links were read back).
+    candidate = next(c for c in contacts if c.source_management_id)
+    assert candidate.status == ContactStatus.CANDIDATE
     confirm_contacts([candidate], world.users["investigator"])
     update = AuditEvent.objects.get(
         action=AuditAction.UPDATE, target_type="tracing.contact", target_id=str(candidate.pk)
