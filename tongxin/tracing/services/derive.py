@@ -310,10 +310,11 @@ def _venue_rule_grouped(
         "(extract(epoch FROM max(last)) * 1000000)::bigint, "
         "(extract(epoch FROM max(last - first)) * 1000000)::bigint FROM ("
         "SELECT c.person_id, c.outside_person_id, GREATEST(c.entered_at, s.starts) AS first, "
-        "LEAST(c.left_at, s.ends) AS last "
+        "LEAST(c.left_at, s.ends) AS last, s.n, c.entered_at "
         "FROM unnest(string_to_array(%(venues)s, ',')::bigint[], "
         "string_to_array(%(starts)s, ',')::timestamptz[], "
-        "string_to_array(%(ends)s, ',')::timestamptz[]) AS s(venue_id, starts, ends) "
+        "string_to_array(%(ends)s, ',')::timestamptz[]) "
+        "WITH ORDINALITY AS s(venue_id, starts, ends, n) "
         f"JOIN {CheckIn._meta.db_table} c ON c.venue_id = s.venue_id "
         f"AND c.incident_id = %(incident)s {lower}"
         "AND c.entered_at < s.ends AND c.left_at > s.starts "
@@ -321,7 +322,9 @@ def _venue_rule_grouped(
         ">= make_interval(mins => %(minutes)s) "
         "AND NOT COALESCE(c.person_id = %(person)s, false) "
         "AND NOT COALESCE(c.outside_person_id = %(outside)s, false)"
-        ") AS hit GROUP BY person_id, outside_person_id"
+        ") AS hit GROUP BY person_id, outside_person_id "
+        # In the order the loop over the stays meets them (the earliest stay first).
+        "ORDER BY min(n), min(entered_at), person_id, outside_person_id"
     )
     params: dict[str, Any] = {
         "venues": ",".join(str(v) for v, _s, _e in subject.stays),
