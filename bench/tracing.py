@@ -477,14 +477,17 @@ def derive_timings(incident: Any) -> dict[str, Any]:
             started_at=s,
             ended_at=s + dt.timedelta(hours=1),
         )
-    t0 = time.monotonic()
+    pg = backend_cpu(connection)
+    t0, c0, b0 = time.monotonic(), time.process_time(), pg()
     first = derive_for_case(case)
     first_s = time.monotonic() - t0
+    first_cpu, first_pg = time.process_time() - c0, pg() - b0
     close = [c for c in first if c.level == Level.CLOSE and c.management.person_id][:50]
     confirm_contacts(close, None)
-    t1 = time.monotonic()
+    t1, c1, b1 = time.monotonic(), time.process_time(), pg()
     both = derive_for_case(case)
     second_s = time.monotonic() - t1
+    second_cpu, second_pg = time.process_time() - c1, pg() - b1
     secondary = (
         Contact.objects.filter(
             source_management__contacts__source_case=case, source_management__isnull=False
@@ -502,6 +505,8 @@ def derive_timings(incident: Any) -> dict[str, Any]:
     sql, params = qs.query.sql_with_params()
     return {"stays": len(windows), "candidates": len(first), "seconds": first_s, "close": len(close),
             "secondary": secondary, "all": len(both), "second_seconds": second_s,
+            "cpu": {"first_python": round(first_cpu, 2), "first_backend": round(first_pg, 2),
+                    "second_python": round(second_cpu, 2), "second_backend": round(second_pg, 2)},
             "plan": explain(sql, list(params))}  # fmt: skip
 
 

@@ -553,7 +553,12 @@ class Management(AuditedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{choice_label(Level, self.level) or '-'} #{self.pk}"
+        return self.label_of(choice_label(Level, self.level), self.pk)
+
+    @staticmethod
+    def label_of(level_label: str, pk: object) -> str:
+        """`str()` of a record from its level's label (bulk audit labels)."""
+        return f"{level_label or '-'} #{pk}"
 
     @property
     def who(self) -> "Any":
@@ -628,9 +633,12 @@ class Contact(AuditedModel):
         ]
 
     def __str__(self) -> str:
-        return (
-            f"{choice_label(Level, self.level)} · {choice_label(ExposureType, self.exposure_type)}"
-        )
+        return self.label_of(self.level, self.exposure_type)
+
+    @staticmethod
+    def label_of(level: str, exposure_type: str) -> str:
+        """`str()` of a link of this level and exposure type (bulk audit labels)."""
+        return f"{choice_label(Level, level)} · {choice_label(ExposureType, exposure_type)}"
 
 
 class Stay(AuditedModel):

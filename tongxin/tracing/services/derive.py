@@ -12,16 +12,21 @@ The rules come from the incident's policy edition:
 """
 
 import datetime as dt
+import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from tongxin.audit.models import AuditAction
-from tongxin.audit.services import record_many
+from tongxin.audit.services import record_many, record_rows, target_type_of
+from tongxin.core import bulk
+from tongxin.core.bulk import copies
+from tongxin.core.text import choice_label
 from tongxin.people.models import Person
 from tongxin.places.models import Place, PlaceKind
 from tongxin.tracing.models import (
@@ -43,6 +48,8 @@ from tongxin.tracing.services.rules import (
 )
 
 KIND_DEPTH_BUILDING = 5
+MANAGEMENT_TYPE = target_type_of(Management)
+CONTACT_TYPE = target_type_of(Contact)
 
 
 def floor_of(room: str) -> int | None:
@@ -244,6 +251,8 @@ def _building_rule(subject: Subject, edition: object) -> list[Found]:
 def _venue_rule(
     subject: Subject, level: str, min_minutes: int, who: str, bound: dt.timedelta
 ) -> list[Found]:
+    if copies():
+        return _venue_rule_grouped(subject, level, min_minutes, who, bound)
     found: dict[tuple[int | None, int | None], Found] = {}
     for venue_id, start, end in subject.stays:
         rows = (
@@ -280,6 +289,74 @@ def _venue_rule(
                 if minutes > f.minutes:
                     f.minutes, f.reason = minutes, reason
     return list(found.values())
+
+
+def _venue_rule_grouped(
+    subject: Subject, level: str, min_minutes: int, who: str, bound: dt.timedelta | None
+) -> list[Found]:
+    """`_venue_rule` on PostgreSQL: the same overlaps (each stay's range of the venue's
+    check-ins, clipped to the stay, at least the edition's minutes, the subject left out),
+    grouped per person in the database: the earliest start, the latest end and the longest
+    overlap (its whole minutes name the reason), one row per candidate instead of one per
+    check-in."""
+    if not subject.stays:
+        return []
+    lower = "AND c.entered_at > s.starts - %(bound)s " if bound is not None else ""
+    # Times as whole microseconds since the epoch (integers load in C; a timestamp goes
+    # through Django's time zone loader in Python, 2 of them per candidate).
+    sql = (
+        "SELECT person_id, outside_person_id, "  # noqa: S608
+        "(extract(epoch FROM min(first)) * 1000000)::bigint, "
+        "(extract(epoch FROM max(last)) * 1000000)::bigint, "
+        "(extract(epoch FROM max(last - first)) * 1000000)::bigint FROM ("
+        "SELECT c.person_id, c.outside_person_id, GREATEST(c.entered_at, s.starts) AS first, "
+        "LEAST(c.left_at, s.ends) AS last, s.n, c.entered_at "
+        "FROM unnest(string_to_array(%(venues)s, ',')::bigint[], "
+        "string_to_array(%(starts)s, ',')::timestamptz[], "
+        "string_to_array(%(ends)s, ',')::timestamptz[]) "
+        "WITH ORDINALITY AS s(venue_id, starts, ends, n) "
+        f"JOIN {CheckIn._meta.db_table} c ON c.venue_id = s.venue_id "
+        f"AND c.incident_id = %(incident)s {lower}"
+        "AND c.entered_at < s.ends AND c.left_at > s.starts "
+        "WHERE LEAST(c.left_at, s.ends) - GREATEST(c.entered_at, s.starts) "
+        ">= make_interval(mins => %(minutes)s) "
+        "AND NOT COALESCE(c.person_id = %(person)s, false) "
+        "AND NOT COALESCE(c.outside_person_id = %(outside)s, false)"
+        ") AS hit GROUP BY person_id, outside_person_id "
+        # In the order the loop over the stays meets them (the earliest stay first).
+        "ORDER BY min(n), min(entered_at), person_id, outside_person_id"
+    )
+    params: dict[str, Any] = {
+        "venues": ",".join(str(v) for v, _s, _e in subject.stays),
+        "starts": ",".join(s.isoformat() for _v, s, _e in subject.stays),
+        "ends": ",".join(e.isoformat() for _v, _s, e in subject.stays),
+        "incident": subject.incident_id,
+        "bound": bound,
+        "minutes": min_minutes,
+        "person": subject.person_id or None,
+        "outside": subject.outside_person_id or None,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    found = []
+    epoch, micro = dt.datetime(1970, 1, 1, tzinfo=dt.UTC), dt.timedelta(microseconds=1)
+    for person_id, outside_id, first, last, longest in rows:
+        minutes = minutes_between(epoch, epoch + longest * micro)
+        found.append(
+            Found(
+                person_id,
+                outside_id,
+                level,
+                ExposureType.VENUE,
+                epoch + first * micro,
+                epoch + last * micro,
+                f"与{who}同一场所停留重叠{int(minutes)}分钟",
+                "venue",
+                minutes,
+            )
+        )
+    return found
 
 
 def _merge(found: Iterable[Found]) -> list[Found]:
@@ -374,16 +451,24 @@ def find_for_close_contact(
     )
 
 
-def _managements(
-    incident_id: int, found: list[Found]
-) -> dict[tuple[int | None, int | None], Management]:
+Key = tuple[int | None, int | None]
+
+
+def _key(person_id: int | None, outside_person_id: int | None) -> Key:
+    """One management record per person: a resident by their id, else the outside person."""
+    return (person_id, None if person_id else outside_person_id)
+
+
+def _managements(incident_id: int, found: list[Found]) -> dict[Key, Management]:
     """Each candidate's management record, creating the missing ones in one insert."""
+    if copies():
+        return _managements_copied(incident_id, found)
     person_ids = {f.person_id for f in found if f.person_id}
     outside_ids = {f.outside_person_id for f in found if f.outside_person_id and not f.person_id}
     existing = Management.objects.filter(incident_id=incident_id).filter(
         Q(person_id__in=person_ids) | Q(outside_person_id__in=outside_ids)
     )
-    by_key = {(m.person_id, m.outside_person_id if not m.person_id else None): m for m in existing}
+    by_key = {_key(m.person_id, m.outside_person_id): m for m in existing}
     homes = {
         pk: (hid, path)
         for pk, hid, path in Person.objects.filter(pk__in=person_ids).values_list(
@@ -402,19 +487,96 @@ def _managements(
             new.append(Management(incident_id=incident_id, outside_person_id=oid))
     if new:
         Management.objects.bulk_create(new, batch_size=1000)
+        for m in new:  # as stored: a later save records what it changes
+            m._audit_loaded = m.audit_snapshot()
         record_many((AuditAction.CREATE, m, {"status": m.status}) for m in new if m.pk)
         if all(m.pk for m in new):
             # The insert returned the new ids (PostgreSQL, SQLite >= 3.35): no second read.
-            by_key.update(
-                ((m.person_id, m.outside_person_id if not m.person_id else None), m) for m in new
-            )
+            by_key.update((_key(m.person_id, m.outside_person_id), m) for m in new)
         else:
             existing = Management.objects.filter(incident_id=incident_id).filter(
                 Q(person_id__in=person_ids) | Q(outside_person_id__in=outside_ids)
             )
-            by_key = {
-                (m.person_id, m.outside_person_id if not m.person_id else None): m for m in existing
-            }
+            by_key = {_key(m.person_id, m.outside_person_id): m for m in existing}
+    return by_key
+
+
+def _managements_copied(incident_id: int, found: list[Found]) -> dict[Key, Management]:
+    """`_managements` on PostgreSQL: the same records and audit events, the existing ones
+    read and the new ones written by COPY with ids taken from the sequence (no statement
+    with a parameter per row, nothing read back)."""
+    person_ids = sorted({f.person_id for f in found if f.person_id})
+    outside_ids = sorted(
+        {f.outside_person_id for f in found if f.outside_person_id and not f.person_id}
+    )
+    people, outsiders = bulk.id_list(person_ids), bulk.id_list(outside_ids)
+    # The records already there: who they are; their other fields load when first used.
+    # One probe of the unique (incident, person) index per person (LATERAL … LIMIT 1 keeps
+    # the planner from hashing the incident's every record when its statistics are stale).
+    loaded = ("id", "incident_id", "person_id", "outside_person_id")
+    columns = ", ".join(f"m.{name}" for name in loaded)
+    table = Management._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM unnest(string_to_array(%s, ',')::bigint[]) AS w(id) "  # noqa: S608
+            f"CROSS JOIN LATERAL (SELECT * FROM {table} m WHERE m.incident_id = %s "
+            "AND m.person_id = w.id LIMIT 1) AS m UNION ALL "
+            f"SELECT {columns} FROM unnest(string_to_array(%s, ',')::bigint[]) AS w(id) "
+            f"CROSS JOIN LATERAL (SELECT * FROM {table} m WHERE m.incident_id = %s "
+            "AND m.outside_person_id = w.id LIMIT 1) AS m",
+            [people, incident_id, outsiders, incident_id],
+        )
+        existing = bulk.instances(Management, cursor.fetchall(), attnames=loaded)
+    by_key = {_key(m.person_id, m.outside_person_id): m for m in existing}
+    missing = [pid for pid in person_ids if (pid, None) not in by_key]
+    homes: dict[int, tuple[int, str]] = {}
+    if missing:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT p.id, p.household_id, h.path "  # noqa: S608
+                "FROM unnest(string_to_array(%s, ',')::bigint[]) AS w(id) "
+                f"JOIN {Person._meta.db_table} p ON p.id = w.id "
+                f"JOIN {Place._meta.db_table} h ON h.id = p.household_id",
+                [bulk.id_list(missing)],
+            )
+            homes = {pk: (hid, path) for pk, hid, path in cursor.fetchall()}
+    values: list[dict[str, object]] = []
+    for pid in missing:
+        hid, path = homes[pid]
+        values.append({"person_id": pid, "household_id": hid, "path": path})
+    for oid in outside_ids:
+        if (None, oid) not in by_key:
+            values.append({"outside_person_id": oid})
+    if not values:
+        return by_key
+    new = bulk.NewRows(Management, timezone.now())
+    ids = bulk.reserve_ids(Management, len(values))
+    build = bulk.builder(Management)
+    label = choice_label(Level, new.template[new.index["level"]])
+    changes: dict[str, str] = {}
+    events = []
+
+    def produce() -> Iterator[list[object]]:
+        # Each row is sent while the next is made: PostgreSQL inserts as Python builds.
+        for pk, v in zip(ids, values, strict=True):
+            row = new.row({"id": pk, "incident_id": incident_id, **v})
+            m = build(row)
+            by_key[_key(m.person_id, m.outside_person_id)] = m
+            if m.status not in changes:
+                changes[m.status] = json.dumps({"status": m.status})
+            events.append(
+                (
+                    AuditAction.CREATE,
+                    MANAGEMENT_TYPE,
+                    str(pk),
+                    Management.label_of(label, pk),
+                    changes[m.status],
+                )
+            )
+            yield new.db_row(row)
+
+    bulk.copy_rows(Management, new.fields, produce())
+    record_rows(events)
     return by_key
 
 
@@ -436,31 +598,19 @@ def store(
         if source_case is not None
         else Q(source_management=source_management)
     )
-    existing = {
-        (c.management_id, c.exposure_type): c
-        for c in Contact.objects.filter(source).filter(
-            management__in=[m.pk for m in managements.values()]
-        )
-    }
-    new, changed, result = [], [], []
+    # Every link of this source (a superset of the ones found again), matched here.
+    existing = {(c.management_id, c.exposure_type): c for c in Contact.objects.filter(source)}
+    new: list[tuple[Found, Management]] = []
+    changed: list[Contact] = []
+    result: list[Contact | None] = []  # in the order found; None where a new link goes
     for f in found:
-        m = managements[(f.person_id, None if f.person_id else f.outside_person_id)]
+        m = managements[_key(f.person_id, f.outside_person_id)]
         c = existing.get((m.pk, f.exposure_type))
         if c is None:
-            c = Contact(
-                incident_id=incident_id,
-                management=m,
-                source_case=source_case,
-                source_management=source_management,
-                exposure_type=f.exposure_type,
-                first_exposure=f.first,
-                last_exposure=f.last,
-                level=f.level,
-                reason=f.reason[:300],
-                rule=f.rule,
-            )
-            new.append(c)
-        elif c.status == ContactStatus.CANDIDATE and (
+            new.append((f, m))
+            result.append(None)
+            continue
+        if c.status == ContactStatus.CANDIDATE and (
             (c.first_exposure, c.last_exposure, c.level, c.reason)
             != (f.first, f.last, f.level, f.reason)
         ):
@@ -472,14 +622,94 @@ def store(
             )
             changed.append(c)
         result.append(c)
-    if new:
-        Contact.objects.bulk_create(new, batch_size=1000)
+    if new and copies():
+        created = _insert_copied(incident_id, new, source_case, source_management)
+    elif new:
+        created = [
+            Contact(
+                incident_id=incident_id,
+                management=m,
+                source_case=source_case,
+                source_management=source_management,
+                exposure_type=f.exposure_type,
+                first_exposure=f.first,
+                last_exposure=f.last,
+                level=f.level,
+                reason=f.reason[:300],
+                rule=f.rule,
+            )
+            for f, m in new
+        ]
+        Contact.objects.bulk_create(created, batch_size=1000)
+        for c in created:  # as stored: a later save (a confirmation) records what it changes
+            c._audit_loaded = c.audit_snapshot()
         record_many(
-            (AuditAction.CREATE, c, {"level": c.level, "status": c.status}) for c in new if c.pk
+            (AuditAction.CREATE, c, {"level": c.level, "status": c.status}) for c in created if c.pk
         )
     if changed:
         Contact.objects.bulk_update(changed, ["first_exposure", "last_exposure", "level", "reason"])
-    return result
+    if not new:
+        return result  # type: ignore[return-value]
+    fresh = iter(created)
+    return [c if c is not None else next(fresh) for c in result]
+
+
+def _insert_copied(
+    incident_id: int,
+    new: list[tuple[Found, Management]],
+    source_case: Case | None,
+    source_management: Management | None,
+) -> list[Contact]:
+    """The new links on PostgreSQL: ids from the sequence, the rows and one audit event each
+    by COPY, the objects built from the values written (the same rows and events as the
+    `bulk_create` path)."""
+    rows_of = bulk.NewRows(Contact, timezone.now())
+    ids = bulk.reserve_ids(Contact, len(new))
+    case_id = source_case.pk if source_case is not None else None
+    source_id = source_management.pk if source_management is not None else None
+    build = bulk.builder(Contact)
+    labels: dict[tuple[str, str], str] = {}
+    changes: dict[tuple[str, str], str] = {}
+    created: list[Contact] = []
+    events = []
+
+    def produce() -> Iterator[list[object]]:
+        # Each row is sent while the next is made: PostgreSQL inserts as Python builds.
+        for pk, (f, m) in zip(ids, new, strict=True):
+            row = rows_of.row(
+                {
+                    "id": pk,
+                    "incident_id": incident_id,
+                    "management_id": m.pk,
+                    "source_case_id": case_id,
+                    "source_management_id": source_id,
+                    "exposure_type": f.exposure_type,
+                    "first_exposure": f.first,
+                    "last_exposure": f.last,
+                    "level": f.level,
+                    "reason": f.reason[:300],
+                    "rule": f.rule,
+                }
+            )
+            c = build(row)
+            # What the ORM path leaves cached on the objects it saved.
+            cache = c._state.fields_cache
+            cache["management"] = m
+            cache["source_case"] = source_case
+            cache["source_management"] = source_management
+            created.append(c)
+            kind = (c.level, c.exposure_type)
+            if kind not in labels:
+                labels[kind] = Contact.label_of(*kind)
+            state = (c.level, c.status)
+            if state not in changes:
+                changes[state] = json.dumps({"level": c.level, "status": c.status})
+            events.append((AuditAction.CREATE, CONTACT_TYPE, str(pk), labels[kind], changes[state]))
+            yield rows_of.db_row(row)
+
+    bulk.copy_rows(Contact, rows_of.fields, produce())
+    record_rows(events)
+    return created
 
 
 def derive_for_case(case: Case, now: dt.datetime | None = None) -> list[Contact]:
