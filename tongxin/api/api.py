@@ -4,9 +4,11 @@ Machines send `Authorization: Bearer tx_…` (`tongxin create_api_token`); the b
 session and Django's CSRF token. Anything outside the caller's jurisdiction is 404.
 """
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -27,6 +29,9 @@ from tongxin.api.supplies import router as supplies_router
 from tongxin.api.tracing import router as tracing_router
 from tongxin.api.workforce import router as workforce_router
 from tongxin.people.services import PermissionDenied, ReasonRequired
+from tongxin.sampling.services.admission import busy_retry_after
+
+logger = logging.getLogger(__name__)
 
 
 class TongxinAPI(NinjaAPI):
@@ -93,3 +98,18 @@ def forbidden_by_rule(request: HttpRequest, exc: DjangoPermissionDenied) -> Http
     # Django's PermissionDenied from a lower layer (the second-factor rule, the hourly reveal
     # limit): JSON like every other answer of the API, never the HTML page.
     return api.create_response(request, {"detail": str(exc) or _("无权访问")}, status=403)
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """The database restarting or out of connections, wherever it shows (the token check
+    included, before any endpoint runs): 503 with `Retry-After`, never a 500. Nothing was
+    committed, so the caller sends the same request again. The log names the kind only (a
+    database message may quote the values it was given)."""
+    logger.warning("API request deferred (503): database %s", type(exc).__name__)
+    response = api.create_response(
+        request, {"detail": _("服务器暂时无法访问数据库，请稍后重试")}, status=503
+    )
+    response["Retry-After"] = str(busy_retry_after())
+    return response
