@@ -35,6 +35,11 @@ class NewRows:
     def __init__(self, model: type[models.Model], now: Any) -> None:
         self.model = model
         self.fields = list(model._meta.concrete_fields)
+        own = [f.name for f in self.fields if type(f).__module__.startswith("tongxin.")]
+        if own:
+            # Our own fields (encrypted text, blind indexes) prepare their value for the
+            # database; COPY would write the Python value as it is, i.e. in clear.
+            raise TypeError(f"{model.__name__}: {', '.join(own)} cannot be written by COPY")
         self.index = {f.attname: i for i, f in enumerate(self.fields)}
         self.template: list[Any] = []
         self.fresh: list[tuple[int, models.Field]] = []  # type: ignore[type-arg]
