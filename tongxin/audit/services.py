@@ -72,21 +72,16 @@ def record_rows(rows: Iterable[tuple[str, str, str, str, dict[str, Any] | str]])
     rows = list(rows)  # labels and ids worked out before the COPY holds the connection
     actor = current_actor()
     if not copies():
-        events = []
-        for action, target_type, target_id, label, changes in rows:
-            events.append(
-                AuditEvent(
-                    actor=actor.user,
-                    actor_label=actor.label,
-                    channel=actor.channel,
-                    ip=actor.ip,
-                    action=action,
-                    target_type=target_type,
-                    target_id=target_id,
-                    target_label=label[:255],
-                    changes=json.loads(changes) if isinstance(changes, str) else changes or {},
-                )
+        events = [
+            _event(
+                action,
+                target_type=target_type,
+                target_id=target_id,
+                label=label,
+                changes=json.loads(changes) if isinstance(changes, str) else changes,
             )
+            for action, target_type, target_id, label, changes in rows
+        ]
         AuditEvent.objects.bulk_create(events, batch_size=1000)
         return len(events)
     new = NewRows(AuditEvent, timezone.now())
