@@ -25,7 +25,7 @@ from django.utils import timezone
 from tongxin.audit.models import AuditAction
 from tongxin.audit.services import record_many, record_rows, target_type_of
 from tongxin.core import bulk
-from tongxin.core.bulk import copies
+from tongxin.core.bulk import collector_paused, copies
 from tongxin.core.text import choice_label
 from tongxin.people.models import Person
 from tongxin.places.models import Place, PlaceKind
@@ -580,7 +580,10 @@ def _managements_copied(incident_id: int, found: list[Found]) -> dict[Key, Manag
     return by_key
 
 
-@transaction.atomic
+Source = tuple[Case | None, Management | None]
+
+
+@collector_paused()
 def store(
     incident_id: int,
     found: list[Found],
@@ -590,40 +593,55 @@ def store(
 ) -> list[Contact]:
     """Store candidates as contacts waiting for confirmation. Deriving again updates the
     candidates still waiting and leaves confirmed or rejected links as they are."""
-    if not found:
+    return store_groups(incident_id, [((source_case, source_management), found)])
+
+
+@collector_paused()
+@transaction.atomic
+def store_groups(incident_id: int, groups: list[tuple[Source, list[Found]]]) -> list[Contact]:
+    """`store` for several sources at once (a case's 50 密接 and their 次密接): one read of
+    the management records and the existing links, one write of each kind, for all of them.
+    The contacts come back in the order of the groups, each group's in the order found."""
+    groups = [(source, found) for source, found in groups if found]
+    if not groups:
         return []
-    managements = _managements(incident_id, found)
-    source = (
-        Q(source_case=source_case)
-        if source_case is not None
-        else Q(source_management=source_management)
-    )
-    # Every link of this source (a superset of the ones found again), matched here.
-    existing = {(c.management_id, c.exposure_type): c for c in Contact.objects.filter(source)}
-    new: list[tuple[Found, Management]] = []
+    managements = _managements(incident_id, [f for _source, found in groups for f in found])
+    cases = [c.pk for (c, _m), _found in groups if c is not None]
+    sources = [m.pk for (_c, m), _found in groups if m is not None]
+    # Every link of these sources (a superset of the ones found again), matched here.
+    existing = {
+        (c.source_case_id, c.source_management_id, c.management_id, c.exposure_type): c
+        for c in Contact.objects.filter(
+            Q(source_case_id__in=cases) | Q(source_management_id__in=sources)
+        )
+    }
+    new: list[tuple[Found, Management, Source]] = []
     changed: list[Contact] = []
     result: list[Contact | None] = []  # in the order found; None where a new link goes
-    for f in found:
-        m = managements[_key(f.person_id, f.outside_person_id)]
-        c = existing.get((m.pk, f.exposure_type))
-        if c is None:
-            new.append((f, m))
-            result.append(None)
-            continue
-        if c.status == ContactStatus.CANDIDATE and (
-            (c.first_exposure, c.last_exposure, c.level, c.reason)
-            != (f.first, f.last, f.level, f.reason)
-        ):
-            c.first_exposure, c.last_exposure, c.level, c.reason = (
-                f.first,
-                f.last,
-                f.level,
-                f.reason[:300],
-            )
-            changed.append(c)
-        result.append(c)
+    for source, found in groups:
+        case_id = source[0].pk if source[0] is not None else None
+        source_id = source[1].pk if source[1] is not None else None
+        for f in found:
+            m = managements[_key(f.person_id, f.outside_person_id)]
+            c = existing.get((case_id, source_id, m.pk, f.exposure_type))
+            if c is None:
+                new.append((f, m, source))
+                result.append(None)
+                continue
+            if c.status == ContactStatus.CANDIDATE and (
+                (c.first_exposure, c.last_exposure, c.level, c.reason)
+                != (f.first, f.last, f.level, f.reason)
+            ):
+                c.first_exposure, c.last_exposure, c.level, c.reason = (
+                    f.first,
+                    f.last,
+                    f.level,
+                    f.reason[:300],
+                )
+                changed.append(c)
+            result.append(c)
     if new and copies():
-        created = _insert_copied(incident_id, new, source_case, source_management)
+        created = _insert_copied(incident_id, new)
     elif new:
         created = [
             Contact(
@@ -638,7 +656,7 @@ def store(
                 reason=f.reason[:300],
                 rule=f.rule,
             )
-            for f, m in new
+            for f, m, (source_case, source_management) in new
         ]
         Contact.objects.bulk_create(created, batch_size=1000)
         for c in created:  # as stored: a later save (a confirmation) records what it changes
@@ -654,19 +672,12 @@ def store(
     return [c if c is not None else next(fresh) for c in result]
 
 
-def _insert_copied(
-    incident_id: int,
-    new: list[tuple[Found, Management]],
-    source_case: Case | None,
-    source_management: Management | None,
-) -> list[Contact]:
+def _insert_copied(incident_id: int, new: list[tuple[Found, Management, Source]]) -> list[Contact]:
     """The new links on PostgreSQL: ids from the sequence, the rows and one audit event each
     by COPY, the objects built from the values written (the same rows and events as the
     `bulk_create` path)."""
     rows_of = bulk.NewRows(Contact, timezone.now())
     ids = bulk.reserve_ids(Contact, len(new))
-    case_id = source_case.pk if source_case is not None else None
-    source_id = source_management.pk if source_management is not None else None
     build = bulk.builder(Contact)
     labels: dict[tuple[str, str], str] = {}
     changes: dict[tuple[str, str], str] = {}
@@ -675,14 +686,16 @@ def _insert_copied(
 
     def produce() -> Iterator[list[object]]:
         # Each row is sent while the next is made: PostgreSQL inserts as Python builds.
-        for pk, (f, m) in zip(ids, new, strict=True):
+        for pk, (f, m, (source_case, source_management)) in zip(ids, new, strict=True):
             row = rows_of.row(
                 {
                     "id": pk,
                     "incident_id": incident_id,
                     "management_id": m.pk,
-                    "source_case_id": case_id,
-                    "source_management_id": source_id,
+                    "source_case_id": source_case.pk if source_case is not None else None,
+                    "source_management_id": (
+                        source_management.pk if source_management is not None else None
+                    ),
                     "exposure_type": f.exposure_type,
                     "first_exposure": f.first,
                     "last_exposure": f.last,
@@ -712,6 +725,7 @@ def _insert_copied(
     return created
 
 
+@collector_paused()
 def derive_for_case(case: Case, now: dt.datetime | None = None) -> list[Contact]:
     """Every candidate of a case: its first-degree contacts and, for each of its confirmed
     密接, their 次密接."""
@@ -723,7 +737,8 @@ def derive_for_case(case: Case, now: dt.datetime | None = None) -> list[Contact]
     ).distinct()
     excluded = _excluded_people(case.incident_id)
     already_close = _already_close(case.incident_id)
-    for m in close.select_related("incident__policy_edition"):
-        found = find_for_close_contact(m, now, excluded=excluded, already_close=already_close)
-        contacts += store(case.incident_id, found, source_management=m)
-    return contacts
+    secondary: list[tuple[Source, list[Found]]] = [
+        ((None, m), find_for_close_contact(m, now, excluded=excluded, already_close=already_close))
+        for m in close.select_related("incident__policy_edition")
+    ]
+    return contacts + store_groups(case.incident_id, secondary)
