@@ -15,8 +15,14 @@ and 1% exemptions. Seeding uses COPY and is not what is measured.
 
 Then, timed:
 
-1. **Upload.** gunicorn (the production WSGI server, `--workers 3`, sync workers) serves the
-   app on 127.0.0.1; `--clients 4` threads POST batches of 1,000 events (`--batch`) to
+1. **Upload.** gunicorn (the production WSGI server) serves the app on 127.0.0.1 in the two
+   pools docs/operations.md deploys: the upload endpoint from `--workers 3` workers (sync
+   workers, or gthread with `--threads`), every other path from `--page-workers 2` (on the
+   next port; `--page-workers 0`: one pool for everything). `--readers N` cadres keep the
+   coverage pages open on the web pool and refresh them every `--read-every` seconds; the
+   run reports each pool's server CPU (workers and their PostgreSQL backends) and sets a run
+   with readers against the last one without (bench/out/sample_upload/runs.jsonl).
+   `--clients 4` threads POST batches of 1,000 events (`--batch`) to
    /api/v1/sampling/events with a bearer token, over keep-alive connections (http.client).
    The request bodies are built before the timed phase (and kept in bench/out between runs
    on the same seed): the timed clients only send bytes and read the answer's status and
@@ -38,6 +44,7 @@ Figures go into docs/performance.md (between the sample-upload markers).
 """
 
 import argparse
+import contextlib
 import datetime as dt
 import http.client
 import json
@@ -558,19 +565,129 @@ def worker_processes(master: int) -> list[int]:
     return workers
 
 
-def server_processes(master: int, db: str) -> list[int]:
+def server_processes(master: int, db: str, application: str | None = None) -> list[int]:
     """gunicorn's workers and the PostgreSQL backends serving them (their connections are
-    kept open between requests), whose CPU time is what the upload costs."""
+    kept open between requests), whose CPU time is what the upload costs. `application`: only
+    the backends of connections with that application_name (one pool of two)."""
     workers = worker_processes(master)
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-            [db],
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid() "
+            "AND (%s::text IS NULL OR application_name = %s)",
+            [db, application, application],
         )
         backends = [row[0] for row in cursor.fetchall()]
     return workers + backends
+
+
+def pool_env(env: dict[str, str], db: str, name: str) -> dict[str, str]:
+    """The environment of one gunicorn pool: its database connections named after it (so
+    that its backends' CPU can be told apart from the other pool's)."""
+    return {**env, "TONGXIN_DATABASE_URL": f"postgres:///{db}?application_name={name}"}
+
+
+# Where the reads' cost lands in the database: these tables' activity during the timed phase
+# (pg_stat_user_tables; the statistics collector lags by up to PGSTAT_MIN_INTERVAL, 1 s).
+STAT_TABLES = (
+    "sampling_roundhousehold",
+    "sampling_pointhour",
+    "sampling_sampledperson",
+    "sampling_coveragestate",
+    "tongxin_cache",
+    "django_session",
+    "audit_auditevent",
+)
+STAT_COLUMNS = (
+    "seq_scan", "seq_tup_read", "idx_scan", "idx_tup_fetch", "n_tup_ins", "n_tup_upd",
+    "n_tup_hot_upd", "n_dead_tup",
+)  # fmt: skip
+
+
+def table_stats() -> dict[str, dict[str, int]]:
+    """Each STAT_TABLES table's counters so far, and its size in pages."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            f"SELECT relname, {', '.join(STAT_COLUMNS)}, "  # noqa: S608
+            "pg_relation_size(relid) / 8192 FROM pg_stat_user_tables WHERE relname = ANY(%s)",
+            [list(STAT_TABLES)],
+        )
+        stats = {
+            row[0]: {**dict(zip(STAT_COLUMNS, map(int, row[1:-1]), strict=True)), "pages": row[-1]}
+            for row in cursor.fetchall()
+        }
+        # The server as a whole: WAL written (and its full-page images, which follow each
+        # checkpoint), checkpoints begun; a checkpoint during a run costs it CPU and WAL that
+        # have nothing to do with the readers.
+        cursor.execute(
+            "SELECT w.wal_records, w.wal_fpi, w.wal_bytes, "
+            "b.checkpoints_timed + b.checkpoints_req FROM pg_stat_wal w, pg_stat_bgwriter b"
+        )
+        records, fpi, wal, checkpoints = cursor.fetchone()
+        stats["server"] = {
+            "wal_records": int(records),
+            "wal_fpi": int(fpi),
+            "wal_mb": int(wal) // 1_000_000,
+            "checkpoints": int(checkpoints),
+        }
+        return stats
+
+
+def stats_used(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """What the timed phase did to each table (n_dead_tup and pages: as they are at the end)."""
+    used = {}
+    for table, counters in after.items():
+        start = before.get(table, {})
+        used[table] = {
+            k: v if k in ("n_dead_tup", "pages") else v - start.get(k, 0)
+            for k, v in counters.items()
+        }
+    return used
+
+
+PG_LOG = Path("/var/log/postgresql/postgresql-15-main.log")
+_DURATION = re.compile(
+    r"\[(\d+)\] \S+@(\S+) LOG:  duration: ([0-9.]+) ms  (?:statement|execute [^:]*): (.*)"
+)
+
+
+def log_statements(db: str, on: bool) -> None:
+    """`--statements`: every statement of the app's connections to `db` logged with its
+    duration (log_min_duration_statement = 0 for new connections), or no longer."""
+    import psycopg
+
+    with psycopg.connect("dbname=postgres", autocommit=True) as conn:
+        if on:
+            conn.execute(f'ALTER DATABASE "{db}" SET log_min_duration_statement = 0')
+        else:
+            conn.execute(f'ALTER DATABASE "{db}" RESET log_min_duration_statement')
+
+
+def statement_times(db: str, start: int, end: int) -> list[dict[str, Any]]:
+    """The statements logged between two offsets of the server's log, by shape (numbers and
+    quoted values taken out): how many, and their total and mean duration (wall time in
+    the backend: with the data in shared buffers, nearly all of it CPU or lock waits)."""
+    with PG_LOG.open("rb") as log:
+        log.seek(start)
+        text = log.read(end - start).decode("utf-8", "replace")
+    shapes: dict[str, list[float]] = {}
+    for line in text.splitlines():
+        m = _DURATION.search(line)
+        if not m or m.group(2) != db:
+            continue
+        shape = re.sub(r"'[^']*'|\b\d+\b", "?", m.group(4))[:110]
+        item = shapes.setdefault(shape, [0, 0.0])
+        item[0] += 1
+        item[1] += float(m.group(3))
+    rows = [
+        {"n": n, "total_ms": round(ms, 1), "mean_ms": round(ms / n, 3), "shape": shape}
+        for shape, (n, ms) in shapes.items()
+    ]
+    return sorted(rows, key=lambda r: -r["total_ms"])
 
 
 def cpu_seconds(pids: list[int]) -> dict[int, float]:
@@ -657,25 +774,51 @@ def run_upload(args: argparse.Namespace, env: dict[str, str], info: dict[str, An
     bodies, prepared = prepare_bodies(info, plan)
 
     port = args.port
-    with _server.serving(env, port, args.workers, OUT / "gunicorn.log", threads=args.threads,
-                         timeout=300) as server:  # fmt: skip
+    if args.statements:
+        log_statements(args.db, True)
+    # docs/operations.md: the upload endpoint in its own pool (`tongxin-upload`), every other
+    # path (the pages the cadres read) in the web pool (`tongxin-web`); `--page-workers 0`
+    # serves everything from one pool, as before.
+    pools: list[tuple[str, int, int]] = [("tongxin-upload", port, args.workers)]
+    page_port = port
+    if args.page_workers:
+        page_port = port + 1
+        pools.append(("tongxin-web", page_port, args.page_workers))
+    with contextlib.ExitStack() as running:
+        masters = {
+            name: running.enter_context(
+                _server.serving(
+                    pool_env(env, args.db, name),
+                    at,
+                    workers,
+                    OUT / f"gunicorn-{name}.log",
+                    threads=args.threads,
+                    timeout=300,
+                )
+            )
+            for name, at, workers in pools
+        }
         # Warm each worker (imports, first connection) outside the measurement.
-        for _ in range(args.workers * 2):
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            conn.request("GET", "/api/v1/openapi.json")
-            conn.getresponse().read()
-            conn.close()
+        for _name, at, workers in pools:
+            for _ in range(workers * 2):
+                conn = http.client.HTTPConnection("127.0.0.1", at, timeout=30)
+                conn.request("GET", "/api/v1/openapi.json")
+                conn.getresponse().read()
+                conn.close()
         # Round 1 is counted before the surge, with or without readers (the first look at a
         # round counts it inline, then the background recounts): the same tallies for both
         # runs of a pair, and not part of what is measured.
         count_first_round(info)
         stop = threading.Event()
-        readers = cadres(args, info, port, stop)
+        readers = cadres(args, info, page_port, stop)
         if args.reader_pages == "htmx":
             # The cadres opened their pages before the surge; what it sees is the refreshes.
             for reader in readers:
                 reader.open()
-        servers = server_processes(server.pid, args.db)
+        servers = [p for name, m in masters.items() for p in server_processes(m.pid, args.db, name)]
+        time.sleep(1.0)  # the statistics collector's last report before the run
+        stats_start = table_stats()
+        log_start = PG_LOG.stat().st_size if args.statements else 0
         cpu_start = cpu_seconds(servers)
         load_start = os.getloadavg()[0]
         lock = threading.Lock()
@@ -706,15 +849,29 @@ def run_upload(args: argparse.Namespace, env: dict[str, str], info: dict[str, An
         stop.set()
         for reader in readers:
             reader.join(60)
-        cpu_end = cpu_seconds(server_processes(server.pid, args.db))
-        server_cpu = cpu_used(cpu_start, cpu_end)
-        workers = set(worker_processes(server.pid))
-        python_cpu = cpu_used(
-            {p: t for p, t in cpu_start.items() if p in workers},
-            {p: t for p, t in cpu_end.items() if p in workers},
-        )
+        pool_cpu: dict[str, dict[str, float]] = {}
+        for name, master in masters.items():
+            ends = cpu_seconds(server_processes(master.pid, args.db, name))
+            workers = set(worker_processes(master.pid))
+            used = cpu_used({p: t for p, t in cpu_start.items() if p in ends}, ends)
+            python = cpu_used(
+                {p: t for p, t in cpu_start.items() if p in workers},
+                {p: t for p, t in ends.items() if p in workers},
+            )
+            pool_cpu[name] = {"server": used, "python": python, "postgres": used - python}
+        server_cpu = sum(c["server"] for c in pool_cpu.values())
+        python_cpu = sum(c["python"] for c in pool_cpu.values())
         client_cpu = sum(os.times()[:2]) - sum(cpu_before[:2])
         load_end = os.getloadavg()[0]
+        time.sleep(1.0)
+        tables = stats_used(stats_start, table_stats())
+        if args.statements:
+            log_statements(args.db, False)
+            statements = statement_times(args.db, log_start, PG_LOG.stat().st_size)
+            (OUT / "statements.json").write_text(json.dumps(statements, indent=1))
+            for row in statements[:25]:
+                say(f"  {row['n']:>7} {row['total_ms']:>10.1f} ms {row['mean_ms']:>8.3f} ms  "
+                    f"{row['shape']}")  # fmt: skip
     errors = [e for c in clients for e in c.errors]
     if errors:
         raise RuntimeError(f"upload failed: {errors[:3]}")
@@ -736,15 +893,27 @@ def run_upload(args: argparse.Namespace, env: dict[str, str], info: dict[str, An
         reads["pages"] = args.reader_pages
         # This process's CPU during the run (the four upload clients cost ~0.1 s of it).
         reads["client_cpu_per_read_ms"] = 1000 * client_cpu / max(n, 1)
+    if readers and "tongxin-web" in pool_cpu:
+        # The reads in a pool of their own: their server CPU during the upload, exactly.
+        web = pool_cpu["tongxin-web"]
+        reads["pages_pool_cpu_per_read_ms"] = {
+            k: 1000 * v / max(reads.get("n", 0), 1) for k, v in web.items()
+        }
     if args.reads_only:
         reads["server_cpu_per_read_ms"] = 1000 * server_cpu / max(reads.get("n", 0), 1)
         reads["python_cpu_per_read_ms"] = 1000 * python_cpu / max(reads.get("n", 0), 1)
+        reads["postgres_cpu_per_read_ms"] = (
+            1000 * (server_cpu - python_cpu) / max(reads.get("n", 0), 1)
+        )
         clients = [Client(port, info["token"], iter(()), bodies)]
     counts = {k: sum(c.counts[k] for c in clients) for k in clients[0].counts}
     latencies = sorted(x for c in clients for x in c.latencies) or [0.0]
     return {
         "server_cpu": server_cpu,
         "python_cpu": python_cpu,
+        "postgres_cpu": server_cpu - python_cpu,
+        "pools": pool_cpu,
+        "tables": tables,
         "client_cpu": client_cpu,
         "load": (load_start, load_end),
         "events": sum(len(p[2]) for p in plan),
@@ -758,6 +927,77 @@ def run_upload(args: argparse.Namespace, env: dict[str, str], info: dict[str, An
         "reads": reads,
         "prepared": prepared,
     }
+
+
+def compare_with_last(args: argparse.Namespace, up: dict[str, Any]) -> None:
+    """Each timed upload is kept in bench/out (runs.jsonl). A run with readers is set against
+    the last run of the same events without them: the uploads' rate, and the server CPU the
+    reads added (Python and PostgreSQL apart) per read, which is what the 10 % bound
+    (issue 15, section 4) comes down to on a machine whose cores the uploads keep busy."""
+    if args.reads_only:
+        return
+    reads = up["reads"].get("n", 0)
+    run = {
+        "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "commit": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+        ).stdout.strip(),
+        "events": up["events"],
+        "readers": up["reads"].get("cadres", 0),
+        "reads": reads,
+        "rate": up["rate"],
+        "server_cpu": up["server_cpu"],
+        "python_cpu": up["python_cpu"],
+        "postgres_cpu": up["postgres_cpu"],
+        "load": up["load"],
+        "pools": up["pools"],
+        "p95_ms": {
+            k: up["reads"][k]["p95_ms"] for k in ("summary", "untested") if k in up["reads"]
+        },
+        "pages_pool_cpu_per_read_ms": up["reads"].get("pages_pool_cpu_per_read_ms"),
+        "server": up["tables"].get("server"),
+        "roundhousehold": up["tables"].get("sampling_roundhousehold"),
+    }
+    log = OUT / "runs.jsonl"
+    earlier = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+    with log.open("a") as out:
+        out.write(json.dumps(run) + "\n")
+    say(
+        f"  server CPU {run['server_cpu']:.1f} s (gunicorn workers {run['python_cpu']:.1f} s, "
+        f"PostgreSQL backends {run['postgres_cpu']:.1f} s), load {run['load'][0]:.1f} → "
+        f"{run['load'][1]:.1f}"
+    )
+    if not reads:
+        return
+    say(
+        f"  reads: {reads:,}, p95 summary {run['p95_ms'].get('summary', 0):.0f} ms, untested "
+        f"{run['p95_ms'].get('untested', 0):.0f} ms"
+    )
+    if run["pages_pool_cpu_per_read_ms"]:
+        web = run["pages_pool_cpu_per_read_ms"]
+        say(
+            f"  the pages' pool during the upload: {web['server']:.1f} ms of server CPU per read "
+            f"(Python {web['python']:.1f} ms, PostgreSQL {web['postgres']:.1f} ms)"
+        )
+    alone = [r for r in earlier if r["events"] == run["events"] and not r["readers"]]
+    if not alone:
+        return
+    last = alone[-1]
+    added = {k: run[k] - last[k] for k in ("server_cpu", "python_cpu", "postgres_cpu")}
+    say(
+        f"  against the last run of {last['events']:,} events without readers ({last['at']}, "
+        f"{last['rate']:,.0f} events/s): uploads {100 * (run['rate'] / last['rate'] - 1):+.1f} %; "
+        f"server CPU added per read {1000 * added['server_cpu'] / reads:.1f} ms "
+        f"(Python {1000 * added['python_cpu'] / reads:.1f} ms, "
+        f"PostgreSQL {1000 * added['postgres_cpu'] / reads:.1f} ms) over {reads:,} reads"
+    )
+    upload, before = run["pools"]["tongxin-upload"], last.get("pools", {}).get("tongxin-upload")
+    if before and "tongxin-web" in run["pools"]:
+        say(
+            f"  the upload pool's own CPU: {upload['server']:.1f} s against "
+            f"{before['server']:.1f} s "
+            f"without readers ({100 * (upload['server'] / before['server'] - 1):+.1f} %)"
+        )
 
 
 # --- COPY baseline ----------------------------------------------------------------------------
@@ -940,6 +1180,13 @@ def main() -> None:
         default=None,
         help="gthread workers with this many threads (docs/operations.md); sync workers without",
     )
+    parser.add_argument(
+        "--page-workers",
+        type=int,
+        default=2,
+        help="the web pool's workers (the pages the --readers read), the upload pool having "
+        "--workers, as docs/operations.md deploys them; 0: one pool for everything",
+    )
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--db", default="tongxin_bench")
@@ -966,6 +1213,12 @@ def main() -> None:
     )
     parser.add_argument(
         "--upload-only", action="store_true", help="skip the COPY baseline and coverage timings"
+    )
+    parser.add_argument(
+        "--statements",
+        action="store_true",
+        help="log every statement's duration during the run (PostgreSQL's log, as root) and "
+        "report the dearest shapes (a diagnostic: the logging costs time itself)",
     )
     parser.add_argument("--seed-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -1009,6 +1262,7 @@ def main() -> None:
     up = run_upload(args, env, info)
     say(f"  {up['counts']['stored']:,} stored in {up['seconds']:.1f} s: {up['rate']:,.0f} events/s")
     say("  " + json.dumps({k: v for k, v in up.items() if k != "counts"}, default=str))
+    compare_with_last(args, up)
     if args.upload_only:
         return
     from django.db import connection
