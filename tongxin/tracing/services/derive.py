@@ -583,7 +583,6 @@ def _managements_copied(incident_id: int, found: list[Found]) -> dict[Key, Manag
 Source = tuple[Case | None, Management | None]
 
 
-@collector_paused()
 def store(
     incident_id: int,
     found: list[Found],
